@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Apriel.Api.Validation;
+using Apriel.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using YamlDotNet.Core;
+
+namespace Apriel.Api.Manifests;
+
+/// <summary>Where a manifest came from, for error messages: a file and the line its document starts on.</summary>
+public sealed record ManifestOrigin(string File, int Line)
+{
+    /// <summary><c>file:line</c>.</summary>
+    public override string ToString() => $"{File}:{Line}";
+}
+
+/// <summary>A parsed Apriel resource and where it came from.</summary>
+public sealed record Manifest(ManifestOrigin Origin, IKubernetesObject<V1ObjectMeta> Resource)
+{
+    /// <summary>The resource's reference (kind and name).</summary>
+    public ResourceRef Ref => new(Resource is TrainingStage ? ResourceKind.TrainingStage : ResourceKind.ModelMerge, Resource.Metadata.Name);
+}
+
+/// <summary>What reading a set of manifests gave: the valid resources, the problems, and the names of the invalid ones.</summary>
+public sealed record ManifestSet(IReadOnlyList<Manifest> Manifests, IReadOnlyList<ManifestProblem> Problems, IReadOnlyList<ResourceRef> Invalid)
+{
+    /// <summary>No manifests.</summary>
+    public static readonly ManifestSet Empty = new([], [], []);
+
+    /// <summary>Both sets together.</summary>
+    public ManifestSet Concat(ManifestSet other) =>
+        new([.. Manifests, .. other.Manifests], [.. Problems, .. other.Problems], [.. Invalid, .. other.Invalid]);
+}
+
+/// <summary>A problem found while reading or validating manifests.</summary>
+public sealed record ManifestProblem(ManifestOrigin Origin, string Resource, FieldError Error)
+{
+    /// <summary><c>file:line: Kind/name: path: problem; fix</c>.</summary>
+    public override string ToString() => $"{Origin}: {Resource}: {Error}";
+}
+
+/// <summary>Reads Apriel resources out of YAML text, checking each against the schema before it is typed.</summary>
+public static class ManifestReader
+{
+    /// <summary>Parses every document of a YAML file; documents of other API groups are ignored.</summary>
+    public static ManifestSet Read(string yaml, string file)
+    {
+        var manifests = new List<Manifest>();
+        var problems = new List<ManifestProblem>();
+        var invalid = new List<ResourceRef>();
+        IReadOnlyList<YamlJson.Document> documents;
+        try { documents = YamlJson.Parse(yaml); }
+        catch (YamlException e)
+        {
+            problems.Add(new ManifestProblem(new ManifestOrigin(file, (int)e.Start.Line), "(yaml)",
+                new FieldError("", $"is not valid YAML: {e.Message}", "fix the YAML syntax at that line")));
+            return new ManifestSet(manifests, problems, invalid);
+        }
+        foreach (var doc in documents)
+        {
+            var origin = new ManifestOrigin(file, doc.Line);
+            var (manifest, errors) = ReadDocument(doc.Json);
+            if (manifest != null && errors.Count == 0) manifests.Add(new Manifest(origin, manifest));
+            problems.AddRange(errors.Select(e => new ManifestProblem(origin, Describe(doc.Json), e)));
+            if (errors.Count > 0 && RefOf(doc.Json) is { } r) invalid.Add(r);
+        }
+        return new ManifestSet(manifests, problems, invalid);
+    }
+
+    /// <summary>Types one JSON document: null (and no errors) when it is not an Apriel resource.</summary>
+    public static (IKubernetesObject<V1ObjectMeta>? Resource, IReadOnlyList<FieldError> Errors) ReadDocument(JsonNode? json)
+    {
+        var errors = new ErrorList();
+        if (json is not JsonObject obj) return (null, errors.Errors);
+        var apiVersion = (string?)obj["apiVersion"];
+        var kind = (string?)obj["kind"];
+        if (apiVersion?.StartsWith(ApiGroup.Group + "/", StringComparison.Ordinal) != true) return (null, errors.Errors);
+        if (apiVersion != ApiGroup.ApiVersion)
+        {
+            errors.Add("apiVersion", $"\"{apiVersion}\" is not served", $"use {ApiGroup.ApiVersion}");
+            return (null, errors.Errors);
+        }
+        var type = kind switch
+        {
+            TrainingStage.KindName => typeof(TrainingStage),
+            ModelMerge.KindName => typeof(ModelMerge),
+            _ => null,
+        };
+        if (type == null)
+        {
+            errors.Add("kind", $"\"{kind}\" is not a kind of {ApiGroup.Group}", $"use {TrainingStage.KindName} or {ModelMerge.KindName}");
+            return (null, errors.Errors);
+        }
+        SchemaValidator.Validate(json, type, errors);
+        if (errors.Errors.Count > 0) return (null, errors.Errors);
+        try
+        {
+            var resource = (IKubernetesObject<V1ObjectMeta>)json.Deserialize(type, ApiJson.Options)!;
+            ResourceValidator.Validate(resource, errors);
+            return (resource, errors.Errors);
+        }
+        catch (JsonException e)
+        {
+            errors.Add(e.Path?.TrimStart('$', '.') ?? "", $"cannot be read: {e.Message}", "fix the value's type");
+            return (null, errors.Errors);
+        }
+    }
+
+    static ResourceRef? RefOf(JsonNode? json) => ((string?)json?["kind"], (string?)json?["metadata"]?["name"]) switch
+    {
+        (TrainingStage.KindName, { } name) => new ResourceRef(ResourceKind.TrainingStage, name),
+        (ModelMerge.KindName, { } name) => new ResourceRef(ResourceKind.ModelMerge, name),
+        _ => null,
+    };
+
+    static string Describe(JsonNode? json) => $"{(string?)json?["kind"] ?? "?"}/{(string?)json?["metadata"]?["name"] ?? "?"}";
+}

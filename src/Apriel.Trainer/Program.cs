@@ -1,0 +1,6 @@
+namespace Apriel.Trainer;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}

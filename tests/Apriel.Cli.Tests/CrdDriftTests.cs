@@ -1,0 +1,20 @@
+using Apriel.Api.Schema;
+using Apriel.Cli.Commands;
+
+namespace Apriel.Cli.Tests;
+
+public sealed class CrdDriftTests
+{
+    [Fact]
+    public void Committed_crds_match_the_api_types()
+    {
+        var rendered = Crds.Render(CrdsCommand.LoadDocs()).ToList();
+        foreach (var (file, yaml) in rendered)
+        {
+            var path = RepoPaths.Of(Path.Combine("crds", file));
+            Assert.True(File.Exists(path), $"{path} is missing: run `make crds`");
+            Assert.True(File.ReadAllText(path) == yaml, $"{path} differs from the API types: run `make crds` and commit the result");
+        }
+        Assert.Equal(rendered.Select(r => r.File).Order(), Directory.GetFiles(RepoPaths.Of("crds"), "*.yaml").Select(Path.GetFileName).Order());
+    }
+}

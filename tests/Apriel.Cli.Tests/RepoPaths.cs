@@ -1,0 +1,14 @@
+namespace Apriel.Cli.Tests;
+
+/// <summary>Paths in the repository the tests run from.</summary>
+internal static class RepoPaths
+{
+    public static readonly string Root = FindRoot(AppContext.BaseDirectory);
+
+    public static string Of(string relative) => Path.Combine(Root, relative);
+
+    static string FindRoot(string dir) =>
+        File.Exists(Path.Combine(dir, "Apriel.Operator.sln")) ? dir
+        : Directory.GetParent(dir)?.FullName is { } parent ? FindRoot(parent)
+        : throw new DirectoryNotFoundException("Apriel.Operator.sln not found above " + AppContext.BaseDirectory);
+}
