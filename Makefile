@@ -19,7 +19,7 @@ test-env:
 
 ## test: every test, including the integration tests on a real control plane
 test: test-env build
-	$(DOTNET) test Apriel.Operator.sln -c $(CONFIG) --no-build -nologo
+	$(DOTNET) test Apriel.Operator.sln -c $(CONFIG) --no-build -nologo --blame-hang-timeout 10m
 
 ## crds: regenerate crds/ from the API types in src/Apriel.Api
 crds: build
