@@ -1,6 +1,8 @@
 using Apriel.Api.Schema;
 using Apriel.Cli.Commands;
 
+using Apriel.Testing;
+
 namespace Apriel.Cli.Tests;
 
 public sealed class CrdDriftTests

@@ -1,5 +1,7 @@
 using Apriel.Cli.Commands;
 
+using Apriel.Testing;
+
 namespace Apriel.Cli.Tests;
 
 public sealed class ValidateCommandTests

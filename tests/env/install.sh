@@ -37,8 +37,12 @@ trap cleanup EXIT
 make_tmp() { TMP=$(mktemp -d "$CACHE/.tmp-$1.XXXXXX"); chmod 755 "$TMP"; TMP_DIRS+=("$TMP"); }
 
 # --- apt packages -------------------------------------------------------------
+# rsync and make: the kubernetes build scripts use them. libjemalloc2: for trainer tests.
 APT_PKGS=(etcd-server golang-1.19-go dpkg-dev libjemalloc2 golang-github-modern-go-reflect2-dev
-          make rsync unzip xz-utils ca-certificates nodejs)
+          make rsync unzip xz-utils ca-certificates)
+# Only when missing: the machines' Node 20 (nodesource) bundles npm; kubectl may come from elsewhere.
+command -v node >/dev/null || APT_PKGS+=(nodejs)
+command -v npm >/dev/null || APT_PKGS+=(npm)
 command -v kubectl >/dev/null || APT_PKGS+=(kubernetes-client)
 missing=()
 for p in "${APT_PKGS[@]}"; do
@@ -60,7 +64,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
     log "apt packages present"
 fi
-command -v npm >/dev/null || { echo "npm is required (Node 20)" >&2; exit 1; }
 
 # --- kube-apiserver, kube-controller-manager, kube-scheduler -------------------
 have_k8s() { for c in "${K8S_CMDS[@]}"; do [ -x "$K8S_BIN/$c" ] || return 1; done; }
@@ -92,7 +95,9 @@ build_k8s() {
     (cd "$work" && apt-get source kubernetes/bookworm >"$work/source.log" 2>&1) \
         || { tail -n 20 "$work/source.log" >&2; echo "apt-get source kubernetes/bookworm failed" >&2; exit 1; }
     tree=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'kubernetes-*' | head -n1)
-    [ -n "$tree" ] && [ -f "$tree/hack/lib/golang.sh" ] || { echo "no kubernetes tree in $work" >&2; exit 1; }
+    if [ -z "$tree" ] || [ ! -f "$tree/hack/lib/golang.sh" ]; then
+        echo "no kubernetes source tree in $work" >&2; exit 1
+    fi
 
     # reflect2 1.0.1 (vendored) crashes on Go >= 1.18 when a custom resource is posted; use Debian's 1.0.2.
     rm -rf "$tree/vendor/github.com/modern-go/reflect2"
@@ -102,14 +107,7 @@ build_k8s() {
     # `go build -mod=vendor` fails with "updates to go.mod needed").
     mkdir -p "$tree/.go/src/k8s.io"
     ln -sfn "$tree" "$tree/.go/src/k8s.io/kubernetes"
-    # No .git in the source package: give the version stamp explicitly.
-    cat > "$work/version.env" <<VER
-KUBE_GIT_COMMIT=''
-KUBE_GIT_TREE_STATE='clean'
-KUBE_GIT_VERSION='v$K8S_VERSION'
-KUBE_GIT_MAJOR='${K8S_VERSION%%.*}'
-KUBE_GIT_MINOR='$(echo "$K8S_VERSION" | cut -d. -f2)'
-VER
+    # No .git needed for the version stamp: hack/lib/version.sh carries git-archive values (v1.20.2).
 
     go=/usr/lib/go-1.19/bin
     log "building ${K8S_CMDS[*]} $K8S_VERSION with Go 1.19 (several minutes on 2 cores)"
@@ -117,7 +115,7 @@ VER
     for c in "${K8S_CMDS[@]}"; do whats+="cmd/$c "; done
     (cd "$tree/.go/src/k8s.io/kubernetes" && \
         env PATH="$go:$PATH" GOPATH="$tree/.go" GOCACHE="$work/.gocache" GOPROXY=off \
-            CGO_ENABLED=0 GOFLAGS= KUBE_GIT_VERSION_FILE="$work/version.env" \
+            CGO_ENABLED=0 GOFLAGS= \
             make WHAT="${whats% }" >"$work/build.log" 2>&1) \
         || { tail -n 40 "$work/build.log" >&2; echo "kubernetes build failed" >&2; exit 1; }
 

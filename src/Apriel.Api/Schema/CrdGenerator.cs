@@ -94,6 +94,7 @@ public sealed class CrdGenerator(XmlDocs docs)
     V1JSONSchemaProps Property(PropertyInfo p)
     {
         var s = Schema(p.PropertyType);
+        if (p.PropertyType == typeof(V1ObjectMeta)) return s; // API servers refuse anything but a bare object here
         s.Description = docs.For(p) ?? s.Description;
         if (p.GetCustomAttribute<DefaultValueAttribute>() is { } d)
             s.DefaultProperty = d.Value is Enum e ? e.ToString() : d.Value;

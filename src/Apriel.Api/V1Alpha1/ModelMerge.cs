@@ -12,6 +12,7 @@ namespace Apriel.Api.V1Alpha1;
 /// upscaling), SLERP, task arithmetic or TIES. Runs as a CPU pod and produces a model.
 /// </summary>
 [CustomResource("ModelMerge", "modelmerges", "mm", "merge", Categories = ["apriel"])]
+[CelRule("size(self.metadata.name) <= 40", "metadata.name must be at most 40 characters, so that Job and pod names derived from it stay valid")]
 [PrinterColumn("Phase", "string", ".status.phase", "Where the merge is in its life")]
 [PrinterColumn("Method", "string", ".spec.method", "Merge method")]
 [PrinterColumn("Progress", "integer", ".status.progress.percent", "Percent of tensors written")]

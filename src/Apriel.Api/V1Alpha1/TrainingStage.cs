@@ -12,6 +12,7 @@ namespace Apriel.Api.V1Alpha1;
 /// final model in the artifact store.
 /// </summary>
 [CustomResource("TrainingStage", "trainingstages", "ts", "stage", Categories = ["apriel"])]
+[CelRule("size(self.metadata.name) <= 40", "metadata.name must be at most 40 characters, so that Job and pod names derived from it stay valid")]
 [PrinterColumn("Phase", "string", ".status.phase", "Where the stage is in its life")]
 [PrinterColumn("Progress", "integer", ".status.progress.percent", "Percent of the step budget done")]
 [PrinterColumn("Source", "string", ".status.source", "The model the stage starts from")]

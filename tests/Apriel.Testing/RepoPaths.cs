@@ -1,7 +1,7 @@
-namespace Apriel.Cli.Tests;
+namespace Apriel.Testing;
 
 /// <summary>Paths in the repository the tests run from.</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     public static readonly string Root = FindRoot(AppContext.BaseDirectory);
 
