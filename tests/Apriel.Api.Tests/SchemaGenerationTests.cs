@@ -12,7 +12,8 @@ public sealed class SchemaGenerationTests
     [Fact]
     public void Every_DefaultValue_matches_the_property_initializer()
     {
-        foreach (var type in typeof(TrainingStage).Assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) != null))
+        foreach (var type in typeof(TrainingStage).Assembly.GetTypes().Where(t => t.Namespace == typeof(TrainingStage).Namespace
+                     && t.IsClass && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) != null))
         {
             var instance = Activator.CreateInstance(type);
             foreach (var p in TypeModel.Properties(type))

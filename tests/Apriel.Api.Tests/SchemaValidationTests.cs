@@ -63,6 +63,17 @@ public sealed class SchemaValidationTests
     }
 
     [Fact]
+    public void Values_built_in_code_validate_like_parsed_ones()
+    {
+        Assert.Empty(Samples.Errors(Samples.Stage, j =>
+        {
+            j["spec"]!["batch"]!["globalBatchSize"] = 64;          // int
+            j["spec"]!["optimizer"]!["learningRate"] = 0.001f;     // float
+            j["spec"]!["data"]!["packing"] = false;                // bool
+        }));
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var errors = Samples.Errors(Samples.Stage, j =>

@@ -142,9 +142,10 @@ public static class SchemaValidator
     static string Bounds(double min, bool minExclusive, double max, bool maxExclusive) =>
         $"{(minExclusive ? ">" : "≥")} {Fmt(min)} and {(maxExclusive ? "<" : "≤")} {Fmt(max)}";
 
-    static bool IsNumber(JsonValue v) => v.TryGetValue<double>(out _) || v.TryGetValue<long>(out _) || v.TryGetValue<decimal>(out _);
+    // GetValueKind covers values parsed from text and values built in code (an int is not TryGetValue<double>).
+    static bool IsNumber(JsonValue v) => v.GetValueKind() == System.Text.Json.JsonValueKind.Number;
 
-    static double Number(JsonValue v) => v.TryGetValue<double>(out var d) ? d : v.TryGetValue<long>(out var l) ? l : (double)v.GetValue<decimal>();
+    static double Number(JsonValue v) => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture);
 
     static string Fmt(double x) => x.ToString("G", CultureInfo.InvariantCulture);
 
