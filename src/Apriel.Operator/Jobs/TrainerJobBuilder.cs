@@ -1,0 +1,181 @@
+using System.Text.Json;
+using Apriel.Api.Manifests;
+using Apriel.Api.Runs;
+using Apriel.Api.V1Alpha1;
+using k8s.Models;
+
+namespace Apriel.Operator.Jobs;
+
+/// <summary>The Kubernetes objects of one stage run: the task as a ConfigMap and the trainer Job.</summary>
+public sealed record TrainerJob(V1ConfigMap Task, V1Job Job);
+
+/// <summary>
+/// Builds the trainer Job of a stage run. Pure: the same stage, task and settings give the same objects, with
+/// deterministic names (stage + run id), so a restarted operator finds what it made instead of doubling it.
+/// </summary>
+public static class TrainerJobBuilder
+{
+    /// <summary>Where the task file is mounted in the pod.</summary>
+    public const string TaskPath = "/etc/apriel/task.json";
+
+    const string TaskVolume = "task";
+
+    /// <summary>The Job's name: <c>STAGE-RUNID</c>, at most 53 characters (names are ≤ 40, run ids 12).</summary>
+    public static string JobName(string resource, string runId) => $"{resource}-{runId}";
+
+    /// <summary>The objects for <paramref name="task"/>, owned by <paramref name="stage"/>.</summary>
+    public static TrainerJob Build(TrainingStage stage, TrainingTask task, OperatorSettings settings)
+    {
+        var name = JobName(stage.Metadata.Name, task.RunId);
+        var labels = LabelsFor(stage, task.RunId);
+        var owner = new V1OwnerReference
+        {
+            ApiVersion = stage.ApiVersion, Kind = stage.Kind, Name = stage.Metadata.Name, Uid = stage.Metadata.Uid,
+            Controller = true, BlockOwnerDeletion = true,
+        };
+        var resources = stage.Spec.Resources;
+        var configMap = new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = task.Namespace, Labels = labels, OwnerReferences = [owner] },
+            Data = new Dictionary<string, string> { ["task.json"] = JsonSerializer.Serialize(task, ApiJson.Options) },
+        };
+        var jobLabels = new Dictionary<string, string>(labels);
+        if (stage.Spec.QueueName is { } queue) jobLabels[Labels.KueueQueue] = queue;
+        var job = new V1Job
+        {
+            ApiVersion = "batch/v1",
+            Kind = "Job",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = task.Namespace, Labels = jobLabels, OwnerReferences = [owner] },
+            Spec = new V1JobSpec
+            {
+                // Kueue admits queued Jobs by unsuspending them; they must be created suspended.
+                Suspend = stage.Spec.QueueName != null,
+                BackoffLimit = stage.Spec.RetryLimit,
+                Completions = resources.Nodes,
+                Parallelism = resources.Nodes,
+                CompletionMode = resources.Nodes > 1 ? "Indexed" : "NonIndexed",
+                PodFailurePolicy = PodFailurePolicy(),
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = labels },
+                    Spec = PodSpec(stage, name, settings),
+                },
+            },
+        };
+        return new TrainerJob(configMap, job);
+    }
+
+    static Dictionary<string, string> LabelsFor(TrainingStage stage, string runId) => new()
+    {
+        [Labels.Name] = "apriel-trainer",
+        [Labels.ManagedBy] = Labels.Operator,
+        [Labels.Kind] = stage.Kind,
+        [Labels.Resource] = stage.Metadata.Name,
+        [Labels.RunId] = runId,
+    };
+
+    // Disruptions (preemption, node drain) and the trainer's own "preempted" exit resume from the last
+    // checkpoint without using up the retry budget. Servers before 1.26 drop this field.
+    static V1PodFailurePolicy PodFailurePolicy() => new()
+    {
+        Rules =
+        [
+            new V1PodFailurePolicyRule
+            {
+                Action = "Ignore",
+                OnPodConditions = [new V1PodFailurePolicyOnPodConditionsPattern { Type = "DisruptionTarget", Status = "True" }],
+            },
+            new V1PodFailurePolicyRule
+            {
+                Action = "Ignore",
+                OnExitCodes = new V1PodFailurePolicyOnExitCodesRequirement
+                {
+                    ContainerName = "trainer", OperatorProperty = "In", Values = [TrainerExitCodes.Preempted],
+                },
+            },
+        ],
+    };
+
+    static V1PodSpec PodSpec(TrainingStage stage, string name, OperatorSettings settings)
+    {
+        var r = stage.Spec.Resources;
+        var limits = new Dictionary<string, ResourceQuantity>();
+        if (r.GpusPerNode > 0) limits[r.GpuResourceName ?? settings.GpuResourceName] = new ResourceQuantity(r.GpusPerNode.ToString());
+        if (r.Cpu != null) limits["cpu"] = new ResourceQuantity(r.Cpu);
+        if (r.Memory != null) limits["memory"] = new ResourceQuantity(r.Memory);
+        return new V1PodSpec
+        {
+            RestartPolicy = "Never", // retries are the Job's, each resuming from the last committed checkpoint
+            AutomountServiceAccountToken = false, // the trainer never talks to Kubernetes
+            TerminationGracePeriodSeconds = settings.TerminationGracePeriodSeconds,
+            NodeSelector = r.NodeSelector,
+            Tolerations = r.Tolerations?.Select(t => new V1Toleration
+            {
+                Key = t.Key, OperatorProperty = t.Operator, Value = t.Value, Effect = t.Effect, TolerationSeconds = t.TolerationSeconds,
+            }).ToList(),
+            PriorityClassName = r.PriorityClassName,
+            SecurityContext = new V1PodSecurityContext
+            {
+                RunAsNonRoot = true,
+                RunAsUser = 65532,
+                RunAsGroup = 65532,
+                FsGroup = 65532,
+                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+            },
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = "trainer",
+                    Image = stage.Spec.Image ?? settings.TrainerImage,
+                    Command = ["apriel-trainer", "train", "--task", TaskPath],
+                    Env = Env(settings),
+                    Resources = new V1ResourceRequirements { Limits = limits, Requests = limits },
+                    SecurityContext = new V1SecurityContext
+                    {
+                        AllowPrivilegeEscalation = false,
+                        ReadOnlyRootFilesystem = true,
+                        RunAsNonRoot = true,
+                        Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                    },
+                    VolumeMounts =
+                    [
+                        new V1VolumeMount { Name = TaskVolume, MountPath = Path.GetDirectoryName(TaskPath)!, ReadOnlyProperty = true },
+                        new V1VolumeMount { Name = "scratch", MountPath = "/scratch" },
+                        new V1VolumeMount { Name = "tmp", MountPath = "/tmp" },
+                        new V1VolumeMount { Name = "dshm", MountPath = "/dev/shm" },
+                    ],
+                },
+            ],
+            Volumes =
+            [
+                new V1Volume { Name = TaskVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = name } },
+                new V1Volume { Name = "scratch", EmptyDir = new V1EmptyDirVolumeSource() },
+                new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
+                // Data loaders and collective communication use shared memory; the default 64 MiB is too small.
+                new V1Volume { Name = "dshm", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } },
+            ],
+        };
+    }
+
+    static List<V1EnvVar> Env(OperatorSettings settings)
+    {
+        V1EnvVar FromSecret(string key) => new()
+        {
+            Name = key,
+            ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = settings.S3SecretName, Key = key } },
+        };
+        var env = new List<V1EnvVar>
+        {
+            FromSecret("AWS_ACCESS_KEY_ID"),
+            FromSecret("AWS_SECRET_ACCESS_KEY"),
+            new() { Name = "APRIEL_SCRATCH", Value = "/scratch" },
+            new() { Name = "POD_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
+        };
+        if (settings.S3Endpoint != null) env.Add(new V1EnvVar { Name = "APRIEL_S3_ENDPOINT", Value = settings.S3Endpoint });
+        if (settings.S3Insecure) env.Add(new V1EnvVar { Name = "APRIEL_S3_INSECURE", Value = "true" });
+        return env;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Apriel.Api.Manifests;
+using Apriel.Api.Runs;
+using Apriel.Api.V1Alpha1;
+using Apriel.Operator;
+using Apriel.Operator.Jobs;
+
+namespace Apriel.Operator.Tests;
+
+public sealed class TrainerJobBuilderTests
+{
+    internal static readonly OperatorSettings Settings = new()
+    {
+        TrainerImage = "ghcr.io/apriel/trainer:1", ArtifactRoot = "s3://apriel/runs/", S3Endpoint = "minio:9000",
+        S3SecretName = "apriel-s3",
+    };
+
+    internal static TrainingStage Stage(string extraSpec = "")
+    {
+        var yaml = $"""
+            apiVersion: apriel.dev/v1alpha1
+            kind: TrainingStage
+            metadata: {"{"}name: cpt-1, namespace: team-a, uid: 7d1c{"}"}
+            spec:
+              model: {"{"}uri: s3://models/base/{"}"}
+              train: [Decoder]
+              data: {"{"}sequenceLength: 256, sources: [{"{"}name: t, uri: d/t.jsonl, format: Text{"}"}]{"}"}
+              optimizer: {"{"}learningRate: 1.0e-3{"}"}
+              budget: {"{"}steps: 100{"}"}
+              batch: {"{"}globalBatchSize: 16{"}"}
+            {extraSpec}
+            """;
+        var set = ManifestReader.Read(yaml, "stage.yaml");
+        Assert.Empty(set.Problems);
+        return (TrainingStage)set.Manifests.Single().Resource;
+    }
+
+    internal static TrainingTask Task(TrainingStage stage) => TaskBuilder.ForStage(stage,
+        new ResolvedInput { Role = "model", Source = "s3://models/base/", Uri = "s3://models/base/", Digest = "sha256:" + new string('a', 64) },
+        Settings.ArtifactRoot);
+
+    [Fact]
+    public void Job_is_named_after_stage_and_run_and_owned_by_the_stage()
+    {
+        var stage = Stage();
+        var task = Task(stage);
+        var (configMap, job) = TrainerJobBuilder.Build(stage, task, Settings);
+        Assert.Equal($"cpt-1-{task.RunId}", job.Metadata.Name);
+        Assert.Equal(job.Metadata.Name, configMap.Metadata.Name);
+        var owner = Assert.Single(job.Metadata.OwnerReferences);
+        Assert.Equal(("TrainingStage", "cpt-1", "7d1c", true), (owner.Kind, owner.Name, owner.Uid, owner.Controller!.Value));
+        Assert.Equal(task.RunId, job.Metadata.Labels[Labels.RunId]);
+        Assert.Equal(task.RunId, JsonSerializer.Deserialize<TrainingTask>(configMap.Data["task.json"], ApiJson.Options)!.RunId);
+        Assert.Equal(TrainerJobBuilder.Build(stage, task, Settings).Job.Metadata.Name, job.Metadata.Name); // deterministic
+    }
+
+    [Fact]
+    public void Pod_is_restricted_and_gets_credentials_only_by_reference()
+    {
+        var (_, job) = TrainerJobBuilder.Build(Stage(), Task(Stage()), Settings);
+        var pod = job.Spec.Template.Spec;
+        var container = Assert.Single(pod.Containers);
+        Assert.Equal(("Never", false), (pod.RestartPolicy, pod.AutomountServiceAccountToken!.Value));
+        Assert.True(pod.SecurityContext.RunAsNonRoot);
+        Assert.Equal("RuntimeDefault", pod.SecurityContext.SeccompProfile.Type);
+        Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+        Assert.All(container.Env.Where(e => e.Name.StartsWith("AWS_")), e =>
+        {
+            Assert.Null(e.Value);
+            Assert.Equal("apriel-s3", e.ValueFrom.SecretKeyRef.Name);
+        });
+        Assert.Equal(["apriel-trainer", "train", "--task", TrainerJobBuilder.TaskPath], container.Command);
+        Assert.Contains(container.VolumeMounts, m => m.MountPath == "/scratch");
+    }
+
+    [Fact]
+    public void Resources_placement_retries_and_queue_come_from_the_spec()
+    {
+        var stage = Stage("""
+              resources:
+                nodes: 2
+                gpusPerNode: 4
+                gpuResourceName: amd.com/gpu
+                cpu: 32
+                memory: 256Gi
+                nodeSelector: {pool: h100}
+                tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+                priorityClassName: training
+              retryLimit: 5
+              queueName: team-a
+            """);
+        var (_, job) = TrainerJobBuilder.Build(stage, Task(stage), Settings);
+        var pod = job.Spec.Template.Spec;
+        var limits = pod.Containers[0].Resources.Limits;
+        Assert.Equal(("4", "32", "256Gi"), (limits["amd.com/gpu"].ToString(), limits["cpu"].ToString(), limits["memory"].ToString()));
+        Assert.Equal(limits, pod.Containers[0].Resources.Requests);
+        Assert.Equal((2, 2, "Indexed", 5), (job.Spec.Completions!.Value, job.Spec.Parallelism!.Value, job.Spec.CompletionMode, job.Spec.BackoffLimit!.Value));
+        Assert.Equal("h100", pod.NodeSelector["pool"]);
+        Assert.Equal(("nvidia.com/gpu", "Exists", "NoSchedule"), (pod.Tolerations[0].Key, pod.Tolerations[0].OperatorProperty, pod.Tolerations[0].Effect));
+        Assert.Equal("training", pod.PriorityClassName);
+        Assert.Equal("team-a", job.Metadata.Labels[Labels.KueueQueue]);
+        Assert.True(job.Spec.Suspend); // Kueue unsuspends on admission
+    }
+
+    [Fact]
+    public void Defaults_use_the_operator_settings()
+    {
+        var (_, job) = TrainerJobBuilder.Build(Stage(), Task(Stage()), Settings);
+        var container = job.Spec.Template.Spec.Containers[0];
+        Assert.Equal("ghcr.io/apriel/trainer:1", container.Image);
+        Assert.Equal("8", container.Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.False(job.Spec.Suspend);
+        Assert.Equal("NonIndexed", job.Spec.CompletionMode);
+        Assert.Contains(job.Spec.PodFailurePolicy.Rules, r => r.OnExitCodes?.Values.Contains(TrainerExitCodes.Preempted) == true && r.Action == "Ignore");
+    }
+}
