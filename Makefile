@@ -6,7 +6,7 @@ APRIEL := $(DOTNET) src/Apriel.Cli/bin/$(CONFIG)/net10.0/linux-x64/apriel.dll
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build test test-env crds validate run clean
+.PHONY: all build test test-env crds validate run bench clean
 
 all: build
 
@@ -33,6 +33,11 @@ validate: build
 ## run: the tiny pipeline locally. The local runner (`apriel run`) is not built yet; until it is, this validates it.
 run: validate
 	@echo "apriel run (the local runner) is not implemented yet; examples/tiny was validated only."
+
+## bench: benchmarks (not tests); each reports ratios measured in one run
+bench:
+	$(DOTNET) build src/Apriel.Trainer -c Release -nologo -clp:ErrorsOnly
+	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench checkpoint-io
 
 clean:
 	$(DOTNET) clean Apriel.Operator.sln -nologo -v q

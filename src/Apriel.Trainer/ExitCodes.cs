@@ -1,0 +1,14 @@
+namespace Apriel.Trainer;
+
+/// <summary>Exit codes of <c>apriel-trainer</c>.</summary>
+public static class ExitCodes
+{
+    /// <summary>Done, nothing wrong.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The inputs have problems (they were printed).</summary>
+    public const int Invalid = 1;
+
+    /// <summary>The command could not run (bad arguments, missing files).</summary>
+    public const int Usage = 2;
+}
