@@ -1,0 +1,66 @@
+using System.Net;
+using Apriel.Api.V1Alpha1;
+using Apriel.Operator.Jobs;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace Apriel.Operator.Cluster;
+
+/// <summary>
+/// The reconcilers' writes to the API server, each idempotent: creating what exists or deleting what is gone
+/// is success, so a reconcile interrupted halfway can simply run again.
+/// </summary>
+public sealed class ClusterWriter(IKubernetes client)
+{
+    /// <summary>Creates the task ConfigMap, then the Job (the pod needs the ConfigMap to start).</summary>
+    public async Task CreateAsync(TrainerJob objects, CancellationToken cancellationToken)
+    {
+        var ns = objects.Job.Metadata.NamespaceProperty;
+        await IgnoreAsync(HttpStatusCode.Conflict, () => client.CoreV1.CreateNamespacedConfigMapAsync(objects.Task, ns, cancellationToken: cancellationToken));
+        await IgnoreAsync(HttpStatusCode.Conflict, () => client.BatchV1.CreateNamespacedJobAsync(objects.Job, ns, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Deletes a Job with its pods (they get SIGTERM and checkpoint) and its task ConfigMap.</summary>
+    public async Task DeleteJobAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        await IgnoreAsync(HttpStatusCode.NotFound, () => client.BatchV1.DeleteNamespacedJobAsync(name, @namespace,
+            propagationPolicy: "Background", cancellationToken: cancellationToken));
+        await IgnoreAsync(HttpStatusCode.NotFound, () => client.CoreV1.DeleteNamespacedConfigMapAsync(name, @namespace, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Replaces the status of a stage through the status subresource. The object's resourceVersion makes this
+    /// optimistic: a conflict throws, and the reconcile is retried on the fresher object.
+    /// </summary>
+    public Task UpdateStatusAsync(TrainingStage stage, CancellationToken cancellationToken) =>
+        client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(stage, ApiGroup.Group, ApiGroup.Version,
+            stage.Metadata.NamespaceProperty, "trainingstages", stage.Metadata.Name, cancellationToken: cancellationToken);
+
+    /// <summary>Records a Kubernetes Event on a resource, as <c>kubectl describe</c> shows them.</summary>
+    public Task RecordEventAsync(IKubernetesObject<V1ObjectMeta> resource, bool warning, string reason, string message, DateTime now,
+        CancellationToken cancellationToken) =>
+        client.CoreV1.CreateNamespacedEventAsync(new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { GenerateName = resource.Metadata.Name + ".", NamespaceProperty = resource.Metadata.NamespaceProperty },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = resource.ApiVersion, Kind = resource.Kind, Name = resource.Metadata.Name,
+                NamespaceProperty = resource.Metadata.NamespaceProperty, Uid = resource.Metadata.Uid,
+            },
+            Type = warning ? "Warning" : "Normal",
+            Reason = reason,
+            Message = message,
+            Source = new V1EventSource { Component = Labels.Operator },
+            ReportingComponent = Labels.Operator,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+        }, resource.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+
+    static async Task IgnoreAsync<T>(HttpStatusCode ignored, Func<Task<T>> call)
+    {
+        try { await call(); }
+        catch (HttpOperationException e) when (e.Response.StatusCode == ignored) { }
+    }
+}
