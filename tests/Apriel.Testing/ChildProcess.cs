@@ -36,7 +36,8 @@ public sealed class ChildProcess : IDisposable
 
     public int ExitCode => process.ExitCode;
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logPath)
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logPath,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -44,6 +45,10 @@ public sealed class ChildProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[key] = value;
+        }
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -87,6 +92,21 @@ public sealed class ChildProcess : IDisposable
                 $"{Name} exited with code {process.ExitCode} while {activity}. Last lines of {LogPath}:\n{LogTail()}");
         }
     }
+
+    /// <summary>Sends SIGTERM (a graceful stop, as the kubelet asks) and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!process.HasExited && SendSignal(process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException($"could not signal {Name} ({process.Id})");
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token);
+        return process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>Kills the process and its descendants and waits for them to go.</summary>
     public void Dispose()
