@@ -3,7 +3,10 @@ using k8s;
 
 namespace Apriel.Integration.Tests;
 
-/// <summary>The operator program as a process: configuration, JSON logs, probes, metrics, reconciles, graceful stop.</summary>
+/// <summary>
+/// The operator program as a process, under the chart's least-privilege RBAC: configuration, JSON logs,
+/// probes, metrics, reconciles, graceful stop.
+/// </summary>
 [Collection(ControlPlaneCollection.Name)]
 public sealed class OperatorProcessTests(ControlPlaneFixture fixture)
 {
@@ -17,6 +20,9 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture)
         var ns = await Cluster.CreateNamespaceAsync("op");
         var leases = await Cluster.CreateNamespaceAsync("op-system");
         using var dir = TestDirectory.Create("operator");
+        var kubeconfig = await OperatorIdentity.CreateAsync(Cluster, leases, dir.Combine("operator.kubeconfig"));
+        var canReadSecrets = await Cluster.KubectlAsync(["auth", "can-i", "get", "secrets", "-n", ns], null, kubeconfig);
+        Assert.Equal("no", canReadSecrets.StdOut.Trim()); // the operator never reads Secrets
         var port = FreePort.Next();
         var operatorDll = Path.Combine(AppContext.BaseDirectory, "apriel-operator.dll");
         using var process = ChildProcess.Start("apriel-operator", "dotnet",
@@ -24,7 +30,7 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture)
             dir.Combine("operator.log"),
             new Dictionary<string, string>
             {
-                ["KUBECONFIG"] = Cluster.AdminKubeconfigPath,
+                ["KUBECONFIG"] = kubeconfig, // exactly the chart's RBAC, not cluster-admin
                 ["APRIEL_TRAINER_IMAGE"] = "apriel/trainer:test",
                 ["APRIEL_ARTIFACT_ROOT"] = new Uri(dir.Subdirectory("artifacts") + "/").AbsoluteUri,
                 ["APRIEL_S3_SECRET"] = "apriel-s3",
