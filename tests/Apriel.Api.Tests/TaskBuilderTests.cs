@@ -39,3 +39,57 @@ public sealed class TaskBuilderTests
     public void A_referenced_model_must_be_resolved_first() =>
         Assert.Throws<ArgumentException>(() => TaskBuilder.ForStage(Stage(), null, "s3://b/apriel/"));
 }
+
+public sealed class MergeTaskBuilderTests
+{
+    static ResolvedInput Model(string role, char digit) =>
+        new() { Role = role, Source = "stage/x", Uri = $"s3://b/apriel/x/{digit}/", Digest = "sha256:" + new string(digit, 64) };
+
+    static ModelMerge Merge(string yaml)
+    {
+        var set = ManifestReader.Read(yaml, "merge.yaml");
+        Assert.Empty(set.Problems);
+        var merge = (ModelMerge)set.Manifests.Single().Resource;
+        merge.Metadata.NamespaceProperty = "team-a";
+        return merge;
+    }
+
+    [Fact]
+    public void Selected_checkpoints_expand_into_inputs_sharing_their_weight()
+    {
+        var merge = Merge("""
+            apiVersion: apriel.dev/v1alpha1
+            kind: ModelMerge
+            metadata: {name: final}
+            spec:
+              method: Linear
+              inputs:
+                - {stage: a, weight: 0.5, checkpoints: {select: Last, count: 2}}
+                - {stage: b, weight: 0.5}
+            """);
+        var task = TaskBuilder.ForMerge(merge, [[Model("input-0", '1'), Model("input-0", '2')], [Model("input-1", '3')]], null, "s3://b/apriel/");
+        Assert.Equal([0.25, 0.25, 0.5], task.Inputs.Select(i => i.Weight!.Value));
+        Assert.Equal(["input-0.0", "input-0.1", "input-1"], task.Inputs.Select(i => i.Model.Role));
+        Assert.Equal($"s3://b/apriel/team-a/final/{task.RunId}/", task.Output);
+    }
+
+    [Fact]
+    public void Passthrough_slices_keep_their_layers_and_a_new_checkpoint_digest_changes_the_run()
+    {
+        var merge = Merge("""
+            apiVersion: apriel.dev/v1alpha1
+            kind: ModelMerge
+            metadata: {name: upscale-init}
+            spec:
+              method: Passthrough
+              inputs:
+                - {uri: s3://models/base/, layers: {start: 0, end: 24}}
+                - {uri: s3://models/base/, layers: {start: 16, end: 40}}
+            """);
+        var task = TaskBuilder.ForMerge(merge, [[Model("input-0", '1')], [Model("input-1", '1')]], null, "s3://b/apriel/");
+        Assert.Equal([(0, 24), (16, 40)], task.Inputs.Select(i => (i.Layers!.Start, i.Layers.End)));
+        Assert.Null(task.Inputs[0].Weight);
+        var other = TaskBuilder.ForMerge(merge, [[Model("input-0", '2')], [Model("input-1", '2')]], null, "s3://b/apriel/");
+        Assert.NotEqual(task.RunId, other.RunId);
+    }
+}

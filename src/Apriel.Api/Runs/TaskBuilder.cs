@@ -32,4 +32,37 @@ public static class TaskBuilder
             Output = storeRoot + ArtifactLayout.Run(ns, stage.Metadata.Name, runId),
         };
     }
+
+    /// <summary>
+    /// The task of a merge whose inputs have been resolved: <paramref name="inputs"/>[i] holds the models that spec
+    /// input i stands for (one, or the checkpoints it selects). An input's weight is shared equally by the models
+    /// it stands for, so "0.5 of stage A's 3 checkpoints" gives each of them 1/6 after normalisation.
+    /// </summary>
+    public static MergeTask ForMerge(ModelMerge merge, IReadOnlyList<IReadOnlyList<ResolvedInput>> inputs, ResolvedInput? @base, string storeRoot)
+    {
+        var spec = merge.Spec;
+        if (inputs.Count != spec.Inputs.Count)
+            throw new ArgumentException($"merge {merge.Metadata.Name} has {spec.Inputs.Count} inputs but {inputs.Count} were resolved", nameof(inputs));
+        if (inputs.Any(models => models.Count == 0))
+            throw new ArgumentException($"merge {merge.Metadata.Name}: every input must resolve to at least one model", nameof(inputs));
+        var expanded = spec.Inputs.Zip(inputs, (input, models) => models.Select((model, i) => new MergeTaskInput
+        {
+            Model = model with { Role = models.Count == 1 ? model.Role : $"{model.Role}.{i}" },
+            Weight = input.Weight / models.Count,
+            Layers = input.Layers,
+        })).SelectMany(x => x).ToList();
+        var resolved = expanded.Select(x => x.Model).Concat(@base == null ? [] : [@base]);
+        var runId = RunIdentity.Of(spec, resolved);
+        var ns = merge.Metadata.NamespaceProperty ?? "default";
+        return new MergeTask
+        {
+            Namespace = ns,
+            Name = merge.Metadata.Name,
+            RunId = runId,
+            Spec = spec,
+            Inputs = expanded,
+            Base = @base,
+            Output = storeRoot + ArtifactLayout.Run(ns, merge.Metadata.Name, runId),
+        };
+    }
 }
