@@ -116,3 +116,32 @@ public sealed class TrainerJobBuilderTests
         Assert.Contains(job.Spec.PodFailurePolicy.Rules, r => r.OnExitCodes?.Values.Contains(TrainerExitCodes.Preempted) == true && r.Action == "Ignore");
     }
 }
+
+public sealed class MergeJobBuilderTests
+{
+    [Fact]
+    public void Merge_runs_in_one_cpu_pod_with_the_merge_subcommand()
+    {
+        var set = ManifestReader.Read("""
+            apiVersion: apriel.dev/v1alpha1
+            kind: ModelMerge
+            metadata: {name: upscale-avg, namespace: team-a, uid: 9f2e}
+            spec:
+              method: Linear
+              inputs: [{stage: upscale, checkpoints: {select: Last, count: 2}}]
+              resources: {cpu: 4, memory: 16Gi}
+            """, "merge.yaml");
+        var merge = (ModelMerge)set.Manifests.Single().Resource;
+        var models = new[] { '1', '2' }.Select(d => new ResolvedInput { Role = "input-0", Source = "stage/upscale", Uri = $"s3://apriel/runs/{d}/", Digest = "sha256:" + new string(d, 64) }).ToList();
+        var task = TaskBuilder.ForMerge(merge, [models], null, TrainerJobBuilderTests.Settings.ArtifactRoot);
+        var (configMap, job) = TrainerJobBuilder.Build(merge, task, TrainerJobBuilderTests.Settings);
+
+        var container = Assert.Single(job.Spec.Template.Spec.Containers);
+        Assert.Equal(["apriel-trainer", "merge", "--task", TrainerJobBuilder.TaskPath], container.Command);
+        Assert.Equal(["cpu", "memory"], container.Resources.Limits.Keys.Order());
+        Assert.Equal((1, 2), (job.Spec.Completions!.Value, job.Spec.BackoffLimit!.Value));
+        Assert.Equal("ModelMerge", Assert.Single(job.Metadata.OwnerReferences).Kind);
+        Assert.Equal(2, JsonSerializer.Deserialize<MergeTask>(configMap.Data["task.json"], ApiJson.Options)!.Inputs.Count);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+    }
+}

@@ -2,16 +2,32 @@ using System.Text.Json;
 using Apriel.Api.Manifests;
 using Apriel.Api.Runs;
 using Apriel.Api.V1Alpha1;
+using k8s;
 using k8s.Models;
 
 namespace Apriel.Operator.Jobs;
 
-/// <summary>The Kubernetes objects of one stage run: the task as a ConfigMap and the trainer Job.</summary>
+/// <summary>The Kubernetes objects of one stage or merge run: the task as a ConfigMap and the trainer Job.</summary>
 public sealed record TrainerJob(V1ConfigMap Task, V1Job Job);
 
+/// <summary>What a run's Job is made from, for stages and merges alike.</summary>
+internal sealed record RunJob(
+    IKubernetesObject<V1ObjectMeta> Owner,
+    string RunId,
+    string TaskJson,
+    string Subcommand,
+    string? Image,
+    PodResources Resources,
+    int Gpus,
+    string? GpuResourceName,
+    int Nodes,
+    int RetryLimit,
+    string? QueueName);
+
 /// <summary>
-/// Builds the trainer Job of a stage run. Pure: the same stage, task and settings give the same objects, with
-/// deterministic names (stage + run id), so a restarted operator finds what it made instead of doubling it.
+/// Builds the trainer Job of a stage or merge run. Pure: the same resource, task and settings give the same
+/// objects, with deterministic names (resource + run id), so a restarted operator finds what it made instead
+/// of doubling it.
 /// </summary>
 public static class TrainerJobBuilder
 {
@@ -23,56 +39,72 @@ public static class TrainerJobBuilder
     /// <summary>The Job's name: <c>STAGE-RUNID</c>, at most 53 characters (names are ≤ 40, run ids 12).</summary>
     public static string JobName(string resource, string runId) => $"{resource}-{runId}";
 
-    /// <summary>The objects for <paramref name="task"/>, owned by <paramref name="stage"/>.</summary>
+    /// <summary>The objects of a stage run: <c>apriel-trainer train</c> on the stage's GPUs.</summary>
     public static TrainerJob Build(TrainingStage stage, TrainingTask task, OperatorSettings settings)
     {
-        var name = JobName(stage.Metadata.Name, task.RunId);
-        var labels = LabelsFor(stage, task.RunId);
-        var owner = new V1OwnerReference
+        var s = stage.Spec;
+        return Build(new RunJob(stage, task.RunId, JsonSerializer.Serialize(task, ApiJson.Options), "train", s.Image, s.Resources,
+            s.Resources.GpusPerNode, s.Resources.GpuResourceName, s.Resources.Nodes, s.RetryLimit, s.QueueName), settings);
+    }
+
+    /// <summary>The objects of a merge run: <c>apriel-trainer merge</c> in one CPU pod.</summary>
+    public static TrainerJob Build(ModelMerge merge, MergeTask task, OperatorSettings settings)
+    {
+        var s = merge.Spec;
+        return Build(new RunJob(merge, task.RunId, JsonSerializer.Serialize(task, ApiJson.Options), "merge", s.Image, s.Resources,
+            0, null, 1, s.RetryLimit, s.QueueName), settings);
+    }
+
+    static TrainerJob Build(RunJob run, OperatorSettings settings)
+    {
+        var owner = run.Owner;
+        var ns = owner.Metadata.NamespaceProperty;
+        var name = JobName(owner.Metadata.Name, run.RunId);
+        var labels = LabelsFor(owner, run.RunId);
+        var reference = new V1OwnerReference
         {
-            ApiVersion = stage.ApiVersion, Kind = stage.Kind, Name = stage.Metadata.Name, Uid = stage.Metadata.Uid,
+            ApiVersion = owner.ApiVersion, Kind = owner.Kind, Name = owner.Metadata.Name, Uid = owner.Metadata.Uid,
             Controller = true, BlockOwnerDeletion = true,
         };
-        var resources = stage.Spec.Resources;
         var configMap = new V1ConfigMap
         {
             ApiVersion = "v1",
             Kind = "ConfigMap",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = task.Namespace, Labels = labels, OwnerReferences = [owner] },
-            Data = new Dictionary<string, string> { ["task.json"] = JsonSerializer.Serialize(task, ApiJson.Options) },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels, OwnerReferences = [reference] },
+            Data = new Dictionary<string, string> { ["task.json"] = run.TaskJson },
         };
         var jobLabels = new Dictionary<string, string>(labels);
-        if (stage.Spec.QueueName is { } queue) jobLabels[Labels.KueueQueue] = queue;
+        if (run.QueueName is { } queue) jobLabels[Labels.KueueQueue] = queue;
         var job = new V1Job
         {
             ApiVersion = "batch/v1",
             Kind = "Job",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = task.Namespace, Labels = jobLabels, OwnerReferences = [owner] },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = jobLabels, OwnerReferences = [reference] },
             Spec = new V1JobSpec
             {
                 // Kueue admits queued Jobs by unsuspending them; they must be created suspended.
-                Suspend = stage.Spec.QueueName != null,
-                BackoffLimit = stage.Spec.RetryLimit,
-                Completions = resources.Nodes,
-                Parallelism = resources.Nodes,
-                CompletionMode = resources.Nodes > 1 ? "Indexed" : "NonIndexed",
+                Suspend = run.QueueName != null,
+                BackoffLimit = run.RetryLimit,
+                Completions = run.Nodes,
+                Parallelism = run.Nodes,
+                CompletionMode = run.Nodes > 1 ? "Indexed" : "NonIndexed",
                 PodFailurePolicy = PodFailurePolicy(),
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta { Labels = labels },
-                    Spec = PodSpec(stage, name, settings),
+                    Spec = PodSpec(run, name, settings),
                 },
             },
         };
         return new TrainerJob(configMap, job);
     }
 
-    static Dictionary<string, string> LabelsFor(TrainingStage stage, string runId) => new()
+    static Dictionary<string, string> LabelsFor(IKubernetesObject<V1ObjectMeta> owner, string runId) => new()
     {
         [Labels.Name] = "apriel-trainer",
         [Labels.ManagedBy] = Labels.Operator,
-        [Labels.Kind] = stage.Kind,
-        [Labels.Resource] = stage.Metadata.Name,
+        [Labels.Kind] = owner.Kind,
+        [Labels.Resource] = owner.Metadata.Name,
         [Labels.RunId] = runId,
     };
 
@@ -98,11 +130,11 @@ public static class TrainerJobBuilder
         ],
     };
 
-    static V1PodSpec PodSpec(TrainingStage stage, string name, OperatorSettings settings)
+    static V1PodSpec PodSpec(RunJob run, string name, OperatorSettings settings)
     {
-        var r = stage.Spec.Resources;
+        var r = run.Resources;
         var limits = new Dictionary<string, ResourceQuantity>();
-        if (r.GpusPerNode > 0) limits[r.GpuResourceName ?? settings.GpuResourceName] = new ResourceQuantity(r.GpusPerNode.ToString());
+        if (run.Gpus > 0) limits[run.GpuResourceName ?? settings.GpuResourceName] = new ResourceQuantity(run.Gpus.ToString());
         if (r.Cpu != null) limits["cpu"] = new ResourceQuantity(r.Cpu);
         if (r.Memory != null) limits["memory"] = new ResourceQuantity(r.Memory);
         return new V1PodSpec
@@ -129,8 +161,8 @@ public static class TrainerJobBuilder
                 new V1Container
                 {
                     Name = "trainer",
-                    Image = stage.Spec.Image ?? settings.TrainerImage,
-                    Command = ["apriel-trainer", "train", "--task", TaskPath],
+                    Image = run.Image ?? settings.TrainerImage,
+                    Command = ["apriel-trainer", run.Subcommand, "--task", TaskPath],
                     Env = Env(settings),
                     Resources = new V1ResourceRequirements { Limits = limits, Requests = limits },
                     SecurityContext = new V1SecurityContext
