@@ -11,4 +11,10 @@ public static class ExitCodes
 
     /// <summary>The command could not run (bad arguments, missing files).</summary>
     public const int Usage = 2;
+
+    /// <summary>
+    /// Stopped by SIGTERM after committing a checkpoint: a preemption, not a failure (EX_TEMPFAIL; the operator's
+    /// <c>TrainerExitCodes.Preempted</c>, which its pod failure policy ignores).
+    /// </summary>
+    public const int Preempted = 75;
 }

@@ -11,7 +11,9 @@ public static class Program
         {
             InspectCommand.Create(Console.Out),
             ConfigCommand.Create(Console.Out),
-            Benchmarks.CheckpointIoBenchmark.Create(Console.Out),
+            Benchmarks.BenchCommand.Create(Console.Out),
+            Data.Tiny.GenerateTinyDataCommand.Create(Console.Out),
+            Training.TrainCommand.Create(Console.Out),
         };
         return root.Parse(args).Invoke();
     }

@@ -24,7 +24,7 @@ public static class CheckpointIoBenchmark
         var dir = new Option<string?>("--dir") { Description = "Where to write the files (default: a temporary directory)" };
         var command = new Command("checkpoint-io", "Safetensors save/load throughput as a ratio to raw file IO") { sizeMb, rounds, dir };
         command.SetAction(parse => Run(output, parse.GetValue(sizeMb), parse.GetValue(rounds), parse.GetValue(dir)));
-        return new Command("bench", "Benchmarks") { command };
+        return command;
     }
 
     public sealed record Result(long Bytes, double RawWrite, double Save, double RawRead, double Load)

@@ -83,6 +83,10 @@ public sealed class AprielChatTemplate(ITokenizer tokenizer, ImageTokens imageTo
     public const string EndFinal = "[END FINAL RESPONSE]";
     private const string End = "\n<|end|>\n";
 
+    /// <summary>The strings every rendering repeats; a small vocabulary may give each a single id (<see cref="ByteTokenizer.ForChat"/>).</summary>
+    public static IReadOnlyList<string> FixedStrings { get; } =
+        ["<|system|>", "<|user|>", "<|assistant|>", "<|end|>", "<|content|>", "<|tool_result|>", ReasoningPrefix, BeginFinal, EndFinal, DefaultSystemPrompt];
+
     /// <summary>
     /// Renders and tokenizes <paramref name="messages"/>. With <paramref name="addGenerationPrompt"/> (the last message
     /// must not be the assistant's) it ends with the assistant header and the reasoning prefix, ready for generation.

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Apriel.Api.Manifests;
+using Apriel.Api.Runs;
+using Apriel.Trainer.Checkpoints;
+using Apriel.Trainer.Data;
+using Apriel.Trainer.Model;
+
+namespace Apriel.Trainer.Training;
+
+/// <summary>
+/// <c>apriel-trainer train --task FILE</c>: runs a TrainingTask (JSON in the API's wire format) into its output directory
+/// (<c>file:///…</c>). SIGTERM (or SIGINT) asks the loop to stop after the current step: it commits a checkpoint and the
+/// process exits with <see cref="ExitCodes.Preempted"/> (75), which the operator's pod failure policy treats as a
+/// preemption; a later run of the same task resumes from that checkpoint.
+/// </summary>
+public static class TrainCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var task = new Option<string>("--task") { Description = "The TrainingTask file (JSON)", Required = true };
+        var threads = new Option<int>("--threads") { Description = "torch intra-op threads", DefaultValueFactory = _ => 1 };
+        var progress = new Option<double>("--progress-seconds") { Description = "Seconds between progress.json reports", DefaultValueFactory = _ => 5 };
+        var command = new Command("train", "Run one TrainingStage's task: train, checkpoint, commit the final model") { task, threads, progress };
+        command.SetAction(parse => Handler(output, parse.GetValue(task)!, parse.GetValue(threads), TimeSpan.FromSeconds(parse.GetValue(progress))));
+        return command;
+    }
+
+    internal static int Handler(TextWriter output, string taskFile, int threads, TimeSpan progressInterval)
+    {
+        TrainingTask task;
+        try
+        {
+            task = JsonSerializer.Deserialize<TrainingTask>(File.ReadAllText(taskFile), ApiJson.Options)
+                ?? throw new JsonException("the file holds null");
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            output.WriteLine($"error: {taskFile}: not a readable TrainingTask ({e.Message})");
+            return ExitCodes.Usage;
+        }
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true; // keep running until the checkpoint is committed
+            output.WriteLine($"{context.Signal}: stopping after the current step");
+            stop.Cancel();
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        try
+        {
+            var outcome = TrainingRun.Run(task, new LocalRunOutput(LocalPaths.Resolve(task.Output)),
+                new TrainingOptions { Threads = threads, ProgressInterval = progressInterval, Log = output }, stop.Token);
+            return outcome == TrainingOutcome.Preempted ? ExitCodes.Preempted : ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is InvalidDataException or CheckpointException or ModelConfigException or ArgumentException
+            or NotSupportedException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Inputs that cannot be trained on: say which and why, without a stack trace.
+            output.WriteLine($"error: {e.Message}");
+            return ExitCodes.Invalid;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using Apriel.Api.Manifests;
+using Apriel.Api.V1Alpha1;
+using Apriel.Trainer.Data;
+using Apriel.Trainer.Data.Tiny;
+
+namespace Apriel.Trainer.Tests.Data;
+
+public sealed class TinyDatasetTests
+{
+    [Fact]
+    public void Should_write_every_file_the_tiny_manifests_reference()
+    {
+        var sources = Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "examples", "tiny"), "*.yaml")
+            .SelectMany(f => ManifestReader.Read(File.ReadAllText(f), f).Manifests)
+            .Select(m => m.Resource).OfType<TrainingStage>()
+            .SelectMany(s => s.Spec.Data.Sources).ToList();
+
+        Assert.NotEmpty(sources);
+        foreach (var source in sources)
+        {
+            var path = Path.Combine(TestData.Root, source.Uri);
+            Assert.True(source.Format == DataFormat.SyntheticVisual ? ImageFiles.List(path).Count > 0 : File.Exists(path), $"{source.Name}: {path}");
+        }
+    }
+
+    [Fact]
+    public void Should_write_the_same_bytes_every_time()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        var sizes = new TinyDataset.Sizes(Images: 9, Texts: 5, ReasoningTexts: 5, Chats: 5);
+
+        var files = TinyDataset.Write(a.Path, 0, sizes);
+        TinyDataset.Write(b.Path, 0, sizes);
+
+        Assert.Contains(files, f => f.EndsWith(".jpg", StringComparison.Ordinal));
+        foreach (var file in files)
+            Assert.Equal(SHA256.HashData(File.ReadAllBytes(Path.Combine(a.Path, file))), SHA256.HashData(File.ReadAllBytes(Path.Combine(b.Path, file))));
+    }
+
+    [Fact]
+    public void Should_size_the_chats_for_the_tiny_sft_stages()
+    {
+        // sft packs into 256; sft-long splits the data at 128 tokens (minTokens: 128 / maxTokens: 128), so both sides exist.
+        var source = new RecordSource(TestData.Source("sft", "reasoning-chat.jsonl", DataFormat.Chat), TestData.Path("reasoning-chat.jsonl"),
+            TestData.Renderer(LossTokens.Responses), seed: 0);
+
+        Assert.All(source.Lengths, l => Assert.InRange(l, 40, 256));
+        Assert.Contains(source.Lengths, l => l <= 128);
+        Assert.Contains(source.Lengths, l => l >= 128);
+    }
+
+    [Theory]
+    [InlineData(0)] // a PNG
+    [InlineData(7)] // a JPEG
+    public void Should_caption_what_the_image_shows(int index)
+    {
+        var record = JsonlFiles.Read(TestData.Path("captions.jsonl"))[index].Value;
+        var image = ImageFiles.Load(TestData.Path(record.GetProperty("images")[0].GetString()!));
+        var first = record.GetProperty("shapes")[0];
+        var box = first.GetProperty("box").EnumerateArray().Select(x => x.GetInt32()).ToArray();
+        var (cx, cy) = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2);
+
+        var centre = image.Pixels.AsSpan((cy * image.Width + cx) * 3, 3).ToArray();
+
+        Assert.Equal(first.GetProperty("colour").GetString(), Trainer.Data.Synthetic.Palette.Nearest((centre[0], centre[1], centre[2])));
+        Assert.Contains(first.GetProperty("kind").GetString()!, record.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,53 @@
+using Apriel.Api.Manifests;
+using Apriel.Api.Runs;
+using Apriel.Api.V1Alpha1;
+using Apriel.Trainer.Tests.Data;
+using Apriel.Trainer.Training;
+
+namespace Apriel.Trainer.Tests.Training;
+
+/// <summary>The stages of examples/tiny as tasks over the tests' generated data, shrunk to a few steps.</summary>
+internal static class TinyStages
+{
+    public static TrainingStageSpec Spec(string file)
+    {
+        var path = Path.Combine(TestPaths.RepoRoot, "examples", "tiny", file);
+        var manifests = ManifestReader.Read(File.ReadAllText(path), path);
+        Assert.Empty(manifests.Problems);
+        return manifests.Manifests.Select(m => m.Resource).OfType<TrainingStage>().Single().Spec;
+    }
+
+    /// <summary>The stage's spec from a model of <paramref name="model"/> (or init tiny), with <paramref name="steps"/> steps and small batches.</summary>
+    public static TrainingStageSpec Shrunk(string file, long steps, int batch = 4, string? model = null) => Spec(file) with
+    {
+        Model = model is null ? new ModelSource { Init = "tiny" } : new ModelSource { Uri = "file://" + model },
+        Budget = new BudgetSpec { Steps = steps },
+        Batch = new BatchSpec { GlobalBatchSize = batch, MicroBatchSize = Math.Min(2, batch) },
+    };
+
+    public static TrainingTask Task(TrainingStageSpec spec, string output, string runId = "test-run", string? modelDirectory = null)
+    {
+        var root = "file://" + TestData.Root + "/";
+        var resolved = spec with { Data = spec.Data with { Sources = [.. spec.Data.Sources.Select(s => s with { Uri = Path.IsPathRooted(s.Uri) ? s.Uri : ArtifactLayout.Resolve(root, s.Uri) })] } };
+        return new TrainingTask
+        {
+            Namespace = "default",
+            Name = "stage",
+            RunId = runId,
+            Spec = resolved,
+            Model = modelDirectory is null ? null : new ResolvedInput { Role = "model", Source = "test", Uri = "file://" + modelDirectory, Digest = "sha256:" + new string('0', 64) },
+            Output = "file://" + output + "/",
+        };
+    }
+
+    /// <summary>Runs a task; returns the outcome and every step's result.</summary>
+    public static (TrainingOutcome Outcome, List<StepResult> Steps) Run(TrainingTask task, CancellationToken stop = default, Action<StepResult>? afterStep = null)
+    {
+        var steps = new List<StepResult>();
+        var outcome = TrainingRun.Run(task, new LocalRunOutput(new Uri(task.Output).LocalPath),
+            new TrainingOptions { AfterStep = r => { steps.Add(r); afterStep?.Invoke(r); } }, stop);
+        return (outcome, steps);
+    }
+
+    public static double Mean(IEnumerable<StepResult> steps) => steps.Average(s => s.Loss);
+}

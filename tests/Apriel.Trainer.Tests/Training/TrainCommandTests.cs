@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Apriel.Api.Manifests;
+using Apriel.Api.Runs;
+using Apriel.Api.V1Alpha1;
+using Apriel.Trainer.Checkpoints;
+using Apriel.Trainer.Tests.Data;
+using Apriel.Trainer.Training;
+
+namespace Apriel.Trainer.Tests.Training;
+
+public sealed class TrainCommandTests
+{
+    private static TrainingStageSpec Spec(long steps) => new()
+    {
+        Model = new ModelSource { Init = "tiny" },
+        Train = [Component.Decoder],
+        Data = new DataSpec { SequenceLength = 64, Sources = [TestData.Source("text", "text.jsonl", DataFormat.Text)] },
+        Optimizer = new OptimizerSpec { LearningRate = 1e-3 },
+        Budget = new BudgetSpec { Steps = steps },
+        Batch = new BatchSpec { GlobalBatchSize = 2 },
+        Precision = DType.FP32,
+        Checkpoints = new CheckpointSpec { Interval = 1000 },
+    };
+
+    private static string WriteTask(TempDir dir, long steps)
+    {
+        var task = TinyStages.Task(Spec(steps), dir.File("run"));
+        var file = dir.File("task.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(task, ApiJson.Options));
+        return file;
+    }
+
+    [Fact]
+    public void Should_train_a_task_file_into_its_output_directory()
+    {
+        using var dir = new TempDir();
+
+        var code = Program.Main(["train", "--task", WriteTask(dir, steps: 3)]);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        using var model = ModelCheckpoint.Load(dir.File("run/model"));
+        Assert.True(File.Exists(dir.File("run/progress.json")));
+    }
+
+    [Fact]
+    public void Should_refuse_a_task_file_it_cannot_read()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("task.json"), "{ not json");
+
+        Assert.Equal(ExitCodes.Usage, Program.Main(["train", "--task", dir.File("task.json")]));
+    }
+
+    [Fact]
+    public void Should_commit_a_checkpoint_and_exit_75_on_sigterm()
+    {
+        using var dir = new TempDir();
+        var taskFile = WriteTask(dir, steps: 1_000_000);
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "apriel-trainer.dll"), "train", "--task", taskFile, "--progress-seconds", "0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            // Wait until it has trained a few steps (a guard against hanging, not a speed requirement).
+            var progress = dir.File("run/progress.json");
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (!(File.Exists(progress) && ReadStep(progress) >= 3) && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Assert.False(process.HasExited, output.ToString());
+
+            Assert.Equal(0, Sigterm(process.Id));
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "the trainer did not stop after SIGTERM");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+        }
+
+        Assert.Equal(ExitCodes.Preempted, process.ExitCode);
+        var checkpoints = new LocalRunOutput(dir.File("run")).Checkpoints();
+        var step = Assert.Single(checkpoints);
+        Assert.True(step >= 3);
+        var state = TrainingCheckpoint.ReadState(new LocalRunOutput(dir.File("run")).OpenCheckpoint(step));
+        Assert.Equal(step, state.Step);
+        Assert.Equal(step, ReadStep(dir.File("run/progress.json")));
+    }
+
+    private static long ReadStep(string progressFile)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Progress>(File.ReadAllText(progressFile), ApiJson.Options)!.Step;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return -1; // being replaced
+        }
+    }
+
+    private static int Sigterm(int pid)
+    {
+        using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+}
