@@ -24,6 +24,8 @@ public sealed class RuleTests
         { "synthetic on text", "spec.data.sources.[0].synthetic={\"tasks\":[\"Counting\"]}", "spec.data.sources[0].synthetic" },
         { "min over max tokens", "spec.data.sources.[0].maxTokens=10", "spec.data.sources[0].minTokens" },
         { "more equispaced than steps", "spec.budget={\"steps\":2}", "spec.checkpoints.retain.equispaced" },
+        { "fp16 training", "spec.precision=\"FP16\"", "spec.precision" },
+        { "token filter on synthetic", "spec.data.sources=[{\"name\":\"s\",\"uri\":\"d/img/\",\"format\":\"SyntheticVisual\",\"synthetic\":{\"tasks\":[\"Counting\"]},\"maxTokens\":100}]", "spec.data.sources[0].maxTokens" },
         { "name too long", "metadata.name=\"" + new string('a', 41) + "\"", "metadata.name" },
     };
 

@@ -65,7 +65,7 @@ public sealed record TrainingStageSpec
     /// <summary>Batch geometry.</summary>
     public required BatchSpec Batch { get; init; }
 
-    /// <summary>Type of the trained weights (optimizer state stays fp32).</summary>
+    /// <summary>Type of the trained weights: BF16 (with fp32 master weights and optimizer state) or FP32; FP16 is refused.</summary>
     [DefaultValue(DType.BF16)]
     public DType Precision { get; init; } = DType.BF16;
 

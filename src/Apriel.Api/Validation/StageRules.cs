@@ -24,6 +24,9 @@ internal static class StageRules
         if (spec.Schedule.WarmupSteps is { } warmup && budget.Steps is { } steps && warmup >= steps)
             errors.Add("schedule.warmupSteps", $"{warmup} is not less than the {steps}-step budget", "shorten the warmup");
 
+        if (spec.Precision == DType.FP16)
+            errors.Add("precision", "FP16 is not supported for training (its range overflows without loss scaling)", "use BF16 or FP32");
+
         if (spec.Batch.GlobalBatchSize % spec.Batch.MicroBatchSize != 0)
             errors.Add("batch.globalBatchSize", $"{spec.Batch.GlobalBatchSize} is not a multiple of microBatchSize {spec.Batch.MicroBatchSize}",
                 "make globalBatchSize a multiple of microBatchSize");
@@ -55,6 +58,9 @@ internal static class StageRules
                 at.Add("minTokens", $"{min} is greater than maxTokens {max}", "make minTokens ≤ maxTokens");
             if (source.MinTokens is { } shortest && shortest > data.SequenceLength && !data.Packing)
                 at.Add("minTokens", $"{shortest} exceeds the sequence length {data.SequenceLength}", "raise data.sequenceLength or lower minTokens");
+            if (source.Format == DataFormat.SyntheticVisual && (source.MinTokens != null || source.MaxTokens != null))
+                at.Add(source.MinTokens != null ? "minTokens" : "maxTokens", "does not apply to generated samples",
+                    "remove it; synthetic samples are sized by synthetic.difficulty");
             if (source.Synthetic is { } synthetic && synthetic.Tasks.Distinct().Count() != synthetic.Tasks.Count)
                 at.Add("synthetic.tasks", "lists a task twice", "list each task once");
         }
