@@ -178,28 +178,20 @@ public sealed class BpeTokenizer : ITokenizer
 
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
-        var text = new StringBuilder();
-        var bytes = new List<byte>();
-        void Flush()
-        {
-            text.Append(Encoding.UTF8.GetString(bytes.ToArray()));
-            bytes.Clear();
-        }
+        var text = new Utf8TextBuilder();
         foreach (var id in ids)
         {
             var token = id >= 0 && id < idToToken.Length ? idToToken[id] : null;
             if (token is null || added.ContainsKey(token))
             {
-                Flush();
-                if (!(skipSpecialTokens && specialIds.Contains(id))) text.Append(token ?? $"<UNKNOWN_{id}>");
+                if (!(skipSpecialTokens && specialIds.Contains(id))) text.AppendText(token ?? $"<UNKNOWN_{id}>");
                 continue;
             }
             foreach (var c in token)
             {
-                if (CharToByte.TryGetValue(c, out var b)) bytes.Add(b);
+                if (CharToByte.TryGetValue(c, out var b)) text.AppendByte(b);
             }
         }
-        Flush();
         return text.ToString();
     }
 

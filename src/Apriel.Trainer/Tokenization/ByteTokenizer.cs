@@ -56,25 +56,13 @@ public sealed class ByteTokenizer : ITokenizer
 
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
-        var text = new StringBuilder();
-        var bytes = new List<byte>();
-        void Flush()
-        {
-            text.Append(Encoding.UTF8.GetString(bytes.ToArray()));
-            bytes.Clear();
-        }
+        var text = new Utf8TextBuilder();
         foreach (var id in ids)
         {
-            if (id is >= NumSpecial and < NumSpecial + 256)
-            {
-                bytes.Add((byte)(id - NumSpecial));
-                continue;
-            }
-            Flush();
-            if (id >= FirstWordId && id < FirstWordId + Words.Count) text.Append(Words[id - FirstWordId]);
-            else if (!skipSpecialTokens) text.Append(id < NumSpecial ? SpecialTokens.Name(id) : $"<UNUSED_{id}>");
+            if (id is >= NumSpecial and < NumSpecial + 256) text.AppendByte((byte)(id - NumSpecial));
+            else if (id >= FirstWordId && id < FirstWordId + Words.Count) text.AppendText(Words[id - FirstWordId]);
+            else if (!skipSpecialTokens) text.AppendText(id < NumSpecial ? SpecialTokens.Name(id) : $"<UNUSED_{id}>");
         }
-        Flush();
         return text.ToString();
     }
 
