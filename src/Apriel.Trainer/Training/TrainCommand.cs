@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Apriel.Api.Manifests;
 using Apriel.Api.Runs;
+using Apriel.Artifacts;
 using Apriel.Trainer.Checkpoints;
 using Apriel.Trainer.Data;
 using Apriel.Trainer.Model;
@@ -51,11 +52,17 @@ public static class TrainCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         try
         {
-            var outcome = TrainingRun.Run(task, new LocalRunOutput(LocalPaths.Resolve(task.Output)),
+            // Outputs go to the artifact store with the commit protocol; files are staged on local scratch first.
+            using var store = ArtifactStores.Open(task.Output);
+            var scratch = Environment.GetEnvironmentVariable("APRIEL_SCRATCH") is { Length: > 0 } s
+                ? Path.Combine(s, task.RunId)
+                : Path.Combine(Path.GetTempPath(), "apriel-" + task.RunId);
+            var outcome = TrainingRun.Run(task, new StoreRunOutput(store, task, scratch),
                 new TrainingOptions { Threads = threads, ProgressInterval = progressInterval, Log = output }, stop.Token);
             return outcome == TrainingOutcome.Preempted ? ExitCodes.Preempted : ExitCodes.Ok;
         }
         catch (Exception e) when (e is InvalidDataException or CheckpointException or ModelConfigException or ArgumentException
+            or ArtifactIntegrityException
             or NotSupportedException or FileNotFoundException or DirectoryNotFoundException)
         {
             // Inputs that cannot be trained on: say which and why, without a stack trace.

@@ -41,6 +41,7 @@ public sealed class TrainCommandTests
         Assert.Equal(ExitCodes.Ok, code);
         using var model = ModelCheckpoint.Load(dir.File("run/model"));
         Assert.True(File.Exists(dir.File("run/progress.json")));
+        Assert.True(File.Exists(dir.File("run/model/MANIFEST.json"))); // committed by the artifact store's protocol
     }
 
     [Fact]
@@ -85,7 +86,9 @@ public sealed class TrainCommandTests
         }
 
         Assert.Equal(ExitCodes.Preempted, process.ExitCode);
-        var checkpoints = new LocalRunOutput(dir.File("run")).Checkpoints();
+        var checkpoints = Directory.GetDirectories(dir.File("run/checkpoints"))
+            .Where(d => File.Exists(Path.Combine(d, "MANIFEST.json"))) // committed
+            .Select(d => long.Parse(Path.GetFileName(d)["step-".Length..])).ToList();
         var step = Assert.Single(checkpoints);
         Assert.True(step >= 3);
         var state = TrainingCheckpoint.ReadState(new LocalRunOutput(dir.File("run")).OpenCheckpoint(step));
