@@ -11,7 +11,7 @@ namespace Apriel.Artifacts.Tests;
 /// The commit protocol of design.md (files first, MANIFEST.json last; readers ignore uncommitted directories and
 /// verify digests), run against each store.
 /// </summary>
-public abstract class CommitProtocolTests : IAsyncLifetime, IDisposable
+public abstract class CommitProtocolTests : StoreTestBase, IDisposable
 {
     const string Checkpoint = "ns/stage/run1/checkpoints/step-0000100/";
 
@@ -27,19 +27,6 @@ public abstract class CommitProtocolTests : IAsyncLifetime, IDisposable
     };
 
     readonly TestDirectory scratch = TestDirectory.Create("artifacts-commit");
-    IArtifactStore? store;
-
-    protected IArtifactStore Store => store ?? throw new InvalidOperationException("not initialised");
-
-    protected abstract Task<IArtifactStore> CreateStoreAsync();
-
-    public async Task InitializeAsync() => store = await CreateStoreAsync();
-
-    public Task DisposeAsync()
-    {
-        store?.Dispose();
-        return Task.CompletedTask;
-    }
 
     public void Dispose() => scratch.Dispose();
 

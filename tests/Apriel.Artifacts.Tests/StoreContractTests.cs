@@ -6,23 +6,9 @@ namespace Apriel.Artifacts.Tests;
 /// What every <see cref="IArtifactStore"/> does, written once and run against each store (subclasses below), so
 /// the local directory and S3 behave the same.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract class StoreContractTests : StoreTestBase
 {
     const int MiB = 1024 * 1024;
-
-    IArtifactStore? store;
-
-    protected IArtifactStore Store => store ?? throw new InvalidOperationException("not initialised");
-
-    protected abstract Task<IArtifactStore> CreateStoreAsync();
-
-    public async Task InitializeAsync() => store = await CreateStoreAsync();
-
-    public Task DisposeAsync()
-    {
-        store?.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task Should_round_trip_a_small_object()

@@ -16,10 +16,7 @@ public sealed class CrdTests(ControlPlaneFixture fixture) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // kubectl validates a CRD against the server's own schema of CRDs, which before Kubernetes 1.25 lacks
-        // x-kubernetes-validations (CEL); such a server drops the rules, and the operator checks them in code.
-        var apply = await Cluster.KubectlAsync("apply", "--validate=false", "-f", RepoPaths.Of("crds"));
-        Assert.True(apply.Succeeded, apply.ToString());
+        await Cluster.InstallCrdsAsync();
         using var client = Cluster.CreateClient();
         foreach (var name in new[] { "trainingstages.apriel.dev", "modelmerges.apriel.dev" })
             await Poll.UntilAsync($"CRD {name} to become Established", async ct =>

@@ -16,7 +16,7 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task Operator_runs_stages_waits_for_dependencies_serves_probes_and_stops_on_sigterm()
     {
-        Assert.True((await Cluster.KubectlAsync("apply", "--validate=false", "-f", RepoPaths.Of("crds"))).Succeeded);
+        await Cluster.InstallCrdsAsync();
         var ns = await Cluster.CreateNamespaceAsync("op");
         var leases = await Cluster.CreateNamespaceAsync("op-system");
         using var dir = TestDirectory.Create("operator");

@@ -18,7 +18,7 @@ public sealed class RuntimeTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task Informer_lists_then_follows_creates_updates_and_deletes_of_custom_resources()
     {
-        Assert.True((await Cluster.KubectlAsync("apply", "--validate=false", "-f", RepoPaths.Of("crds"))).Succeeded);
+        await Cluster.InstallCrdsAsync();
         var ns = await Cluster.CreateNamespaceAsync("rt");
         Assert.True((await Cluster.KubectlAsync("apply", "-n", ns, "-f", RepoPaths.Of("examples/tiny/00-base.yaml"))).Succeeded);
 

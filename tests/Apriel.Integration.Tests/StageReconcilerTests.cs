@@ -27,7 +27,7 @@ public sealed class StageReconcilerTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task Stage_gets_a_job_then_succeeds_on_the_committed_model_and_is_not_trained_again()
     {
-        Assert.True((await Cluster.KubectlAsync("apply", "--validate=false", "-f", RepoPaths.Of("crds"))).Succeeded);
+        await Cluster.InstallCrdsAsync();
         var ns = await Cluster.CreateNamespaceAsync("rec");
         Assert.True((await Cluster.KubectlAsync("apply", "-n", ns, "-f", RepoPaths.Of("examples/tiny/00-base.yaml"))).Succeeded);
         using var dir = TestDirectory.Create("store");

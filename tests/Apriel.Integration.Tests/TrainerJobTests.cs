@@ -21,7 +21,7 @@ public sealed class TrainerJobTests(ControlPlaneFixture fixture)
         var ns = await Cluster.CreateNamespaceAsync("job");
         var node = await Cluster.RegisterNodeAsync("gpu-" + ns, gpuCount: 8);
         // A real owner: with an owner UID that does not exist, the garbage collector would delete the Job.
-        Assert.True((await Cluster.KubectlAsync("apply", "--validate=false", "-f", RepoPaths.Of("crds"))).Succeeded);
+        await Cluster.InstallCrdsAsync();
         Assert.True((await Cluster.KubectlAsync("apply", "-n", ns, "-f", RepoPaths.Of("examples/apriel-15b/04-realign.yaml"))).Succeeded);
         var stage = KubernetesJson.Deserialize<TrainingStage>((await Cluster.KubectlAsync("get", "ts", "realign", "-n", ns, "-o", "json")).StdOut);
         var settings = new OperatorSettings { TrainerImage = "apriel/trainer:test", ArtifactRoot = "s3://apriel/", S3SecretName = "apriel-s3" };

@@ -18,6 +18,17 @@ public sealed partial class ControlPlane
         return name;
     }
 
+    /// <summary>
+    /// Installs the project's CRDs (<c>crds/</c>). kubectl checks a CRD against the server's own schema of CRDs,
+    /// which before Kubernetes 1.25 lacks <c>x-kubernetes-validations</c> (CEL); such a server drops the rules,
+    /// and the operator checks them in code, so validation is skipped here.
+    /// </summary>
+    public async Task InstallCrdsAsync()
+    {
+        var apply = await KubectlAsync("apply", "--validate=false", "-f", RepoPaths.Of("crds"));
+        if (!apply.Succeeded) throw new InvalidOperationException("installing the CRDs failed: " + apply);
+    }
+
     /// <summary>Runs /usr/bin/kubectl as admin against this control plane.</summary>
     public Task<CommandResult> KubectlAsync(params string[] arguments) => KubectlAsync(arguments, stdin: null);
 

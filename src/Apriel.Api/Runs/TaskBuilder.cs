@@ -21,16 +21,8 @@ public static class TaskBuilder
         };
         var spec = stage.Spec with { Data = data };
         var runId = RunIdentity.Of(spec, model == null ? [] : [model]);
-        var ns = stage.Metadata.NamespaceProperty ?? "default";
-        return new TrainingTask
-        {
-            Namespace = ns,
-            Name = stage.Metadata.Name,
-            RunId = runId,
-            Spec = spec,
-            Model = model,
-            Output = storeRoot + ArtifactLayout.Run(ns, stage.Metadata.Name, runId),
-        };
+        var (ns, output) = Location(stage.Metadata, runId, storeRoot);
+        return new TrainingTask { Namespace = ns, Name = stage.Metadata.Name, RunId = runId, Spec = spec, Model = model, Output = output };
     }
 
     /// <summary>
@@ -53,16 +45,14 @@ public static class TaskBuilder
         })).SelectMany(x => x).ToList();
         var resolved = expanded.Select(x => x.Model).Concat(@base == null ? [] : [@base]);
         var runId = RunIdentity.Of(spec, resolved);
-        var ns = merge.Metadata.NamespaceProperty ?? "default";
-        return new MergeTask
-        {
-            Namespace = ns,
-            Name = merge.Metadata.Name,
-            RunId = runId,
-            Spec = spec,
-            Inputs = expanded,
-            Base = @base,
-            Output = storeRoot + ArtifactLayout.Run(ns, merge.Metadata.Name, runId),
-        };
+        var (ns, output) = Location(merge.Metadata, runId, storeRoot);
+        return new MergeTask { Namespace = ns, Name = merge.Metadata.Name, RunId = runId, Spec = spec, Inputs = expanded, Base = @base, Output = output };
+    }
+
+    // A run's namespace and its directory in the store.
+    static (string Namespace, string Output) Location(k8s.Models.V1ObjectMeta metadata, string runId, string storeRoot)
+    {
+        var ns = metadata.NamespaceProperty ?? "default";
+        return (ns, storeRoot + ArtifactLayout.Run(ns, metadata.Name, runId));
     }
 }

@@ -98,8 +98,9 @@ public sealed class StageReconciler(
     DependencyState Dependency(ResourceRef reference, string? @namespace)
     {
         var key = new ObjectKey(@namespace, reference.Name);
-        RunStatus? status = reference.Kind == ResourceKind.TrainingStage ? stages.Get(key)?.Status : merges.Get(key)?.Status;
-        var exists = reference.Kind == ResourceKind.TrainingStage ? stages.Get(key) != null : merges.Get(key) != null;
+        var (exists, status) = reference.Kind == ResourceKind.TrainingStage
+            ? stages.Get(key) is { } stage ? (true, (RunStatus?)stage.Status) : (false, null)
+            : merges.Get(key) is { } merge ? (true, merge.Status) : (false, null);
         return new DependencyState(reference, exists, status?.Phase, status?.Output);
     }
 
