@@ -5,15 +5,18 @@ namespace Apriel.Trainer;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Run(args, Console.Out);
+
+    /// <summary>Runs a command line with its messages written to <paramref name="output"/>.</summary>
+    public static int Run(string[] args, TextWriter output)
     {
         var root = new RootCommand("apriel-trainer: the Pixtral-architecture model, its checkpoints and training")
         {
-            InspectCommand.Create(Console.Out),
-            ConfigCommand.Create(Console.Out),
-            Benchmarks.BenchCommand.Create(Console.Out),
-            Data.Tiny.GenerateTinyDataCommand.Create(Console.Out),
-            Training.TrainCommand.Create(Console.Out),
+            InspectCommand.Create(output),
+            ConfigCommand.Create(output),
+            Benchmarks.BenchCommand.Create(output),
+            Data.Tiny.GenerateTinyDataCommand.Create(output),
+            Training.TrainCommand.Create(output),
         };
         return root.Parse(args).Invoke();
     }

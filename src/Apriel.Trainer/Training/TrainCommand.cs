@@ -53,11 +53,10 @@ public static class TrainCommand
         try
         {
             // Outputs go to the artifact store with the commit protocol; files are staged on local scratch first.
+            // Scratch is private to this process: resuming reads from the store, never from a previous scratch.
             using var store = ArtifactStores.Open(task.Output);
-            var scratch = Environment.GetEnvironmentVariable("APRIEL_SCRATCH") is { Length: > 0 } s
-                ? Path.Combine(s, task.RunId)
-                : Path.Combine(Path.GetTempPath(), "apriel-" + task.RunId);
-            var outcome = TrainingRun.Run(task, new StoreRunOutput(store, task, scratch),
+            using var scratch = Scratch.Create(task.RunId);
+            var outcome = TrainingRun.Run(task, new StoreRunOutput(store, task, scratch.Path),
                 new TrainingOptions { Threads = threads, ProgressInterval = progressInterval, Log = output }, stop.Token);
             return outcome == TrainingOutcome.Preempted ? ExitCodes.Preempted : ExitCodes.Ok;
         }

@@ -36,9 +36,11 @@ public sealed class TrainCommandTests
     {
         using var dir = new TempDir();
 
-        var code = Program.Main(["train", "--task", WriteTask(dir, steps: 3)]);
+        var output = new StringWriter();
 
-        Assert.Equal(ExitCodes.Ok, code);
+        var code = Program.Run(["train", "--task", WriteTask(dir, steps: 3)], output);
+
+        Assert.True(code == ExitCodes.Ok, $"exit code {code}:\n{output}");
         using var model = ModelCheckpoint.Load(dir.File("run/model"));
         Assert.True(File.Exists(dir.File("run/progress.json")));
         Assert.True(File.Exists(dir.File("run/model/MANIFEST.json"))); // committed by the artifact store's protocol
@@ -50,7 +52,10 @@ public sealed class TrainCommandTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("task.json"), "{ not json");
 
-        Assert.Equal(ExitCodes.Usage, Program.Main(["train", "--task", dir.File("task.json")]));
+        var output = new StringWriter();
+
+        Assert.Equal(ExitCodes.Usage, Program.Run(["train", "--task", dir.File("task.json")], output));
+        Assert.Contains("not a readable TrainingTask", output.ToString());
     }
 
     [Fact]
