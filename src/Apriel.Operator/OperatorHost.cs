@@ -2,7 +2,7 @@ using Apriel.Api.V1Alpha1;
 using Apriel.Artifacts;
 using Apriel.Operator.Cluster;
 using Apriel.Operator.Runtime;
-using Apriel.Operator.Stages;
+using Apriel.Operator.Runs;
 using k8s;
 using k8s.Models;
 using Serilog;
@@ -10,8 +10,8 @@ using Serilog;
 namespace Apriel.Operator;
 
 /// <summary>
-/// Wires the operator: informers for stages, merges and Jobs; the stage controller, woken by its own changes,
-/// by its Jobs (owner references) and by the stages and merges it starts from.
+/// Wires the operator: informers for stages, merges and Jobs; a controller for each kind, woken by its own
+/// changes, by its Jobs (owner references) and by the stages and merges it reads.
 /// </summary>
 public static class OperatorHost
 {
@@ -23,14 +23,31 @@ public static class OperatorHost
         var merges = new Informer<ModelMerge>(new ApiListWatch<ModelMerge>(client, ResourceType.ModelMerges, ns, requests), "modelmerges", log);
         var jobs = new Informer<V1Job>(new ApiListWatch<V1Job>(client, ResourceType.Jobs, ns, requests), "jobs", log);
 
-        var metrics = new RuntimeMetrics("trainingstage");
-        var stageQueue = new WorkQueue { Metrics = metrics };
+        var writer = new ClusterWriter(client);
+        var artifacts = new StoreRunArtifacts(store);
+        var inputs = new InputResolver(stages.Cache, merges.Cache, artifacts, options.Settings);
+        var stageRuns = new StageRuns(inputs, options.Settings);
+        var mergeRuns = new MergeRuns(inputs, options.Settings);
+
+        var stageMetrics = new RuntimeMetrics("trainingstage");
+        var stageQueue = new WorkQueue { Metrics = stageMetrics };
         stages.Subscribe(EventHandlers.EnqueueSelf<TrainingStage>(stageQueue));
-        stages.Subscribe(Dependents.EnqueueStagesUsing<TrainingStage>(stages.Cache, stageQueue, ResourceKind.TrainingStage));
-        merges.Subscribe(Dependents.EnqueueStagesUsing<ModelMerge>(stages.Cache, stageQueue, ResourceKind.ModelMerge));
+        stages.Subscribe(Dependents.Enqueue<TrainingStage, TrainingStage>(stages.Cache, stageRuns, stageQueue, ResourceKind.TrainingStage));
+        merges.Subscribe(Dependents.Enqueue<ModelMerge, TrainingStage>(stages.Cache, stageRuns, stageQueue, ResourceKind.ModelMerge));
         jobs.Subscribe(EventHandlers.EnqueueOwner<V1Job>(stageQueue, TrainingStage.KindName));
-        var reconciler = new StageReconciler(stages.Cache, merges.Cache, jobs.Cache, new StoreRunArtifacts(store), new ClusterWriter(client),
+        var stageReconciler = new RunReconciler<TrainingStage>(stageRuns, stages.Cache, jobs.Cache, artifacts, inputs, writer,
             options.Settings, log.ForContext("Controller", "trainingstage"));
+
+        var mergeMetrics = new RuntimeMetrics("modelmerge");
+        var mergeQueue = new WorkQueue { Metrics = mergeMetrics };
+        merges.Subscribe(EventHandlers.EnqueueSelf<ModelMerge>(mergeQueue));
+        stages.Subscribe(Dependents.Enqueue<TrainingStage, ModelMerge>(merges.Cache, mergeRuns, mergeQueue, ResourceKind.TrainingStage));
+        merges.Subscribe(Dependents.Enqueue<ModelMerge, ModelMerge>(merges.Cache, mergeRuns, mergeQueue, ResourceKind.ModelMerge));
+        jobs.Subscribe(EventHandlers.EnqueueOwner<V1Job>(mergeQueue, ModelMerge.KindName));
+        var mergeReconciler = new RunReconciler<ModelMerge>(mergeRuns, merges.Cache, jobs.Cache, artifacts, inputs, writer,
+            options.Settings, log.ForContext("Controller", "modelmerge"));
+
+        PhaseMetrics.Register(stages.Cache, merges.Cache);
 
         var leaderElection = options.LeaderElection
             ? new LeaderElectionOptions(options.LeaseNamespace, "apriel-operator", Environment.MachineName + "-" + Guid.NewGuid().ToString("N")[..6])
@@ -39,7 +56,8 @@ public static class OperatorHost
         manager.Add(stages);
         manager.Add(merges);
         manager.Add(jobs);
-        manager.Add(new Controller("trainingstage", reconciler, stageQueue, log, options.Workers, metrics));
+        manager.Add(new Controller("trainingstage", stageReconciler, stageQueue, log, options.Workers, stageMetrics));
+        manager.Add(new Controller("modelmerge", mergeReconciler, mergeQueue, log, options.Workers, mergeMetrics));
         return manager;
     }
 }

@@ -1,6 +1,6 @@
 using Apriel.Api.V1Alpha1;
 using Apriel.Operator.Runtime;
-using Apriel.Operator.Stages;
+using Apriel.Operator.Runs;
 using k8s.Models;
 using Serilog;
 
@@ -17,7 +17,7 @@ public sealed class DependentsTests
         var run = informer.RunAsync(cts.Token);
         await informer.Synced;
         using var queue = new WorkQueue();
-        var handler = Dependents.EnqueueStagesUsing<ModelMerge>(informer.Cache, queue, ResourceKind.ModelMerge);
+        var handler = Dependents.Enqueue<ModelMerge, TrainingStage>(informer.Cache, new StageRuns(null!, TrainerJobBuilderTests.Settings), queue, ResourceKind.ModelMerge);
 
         handler(new ObjectChange<ModelMerge>(null, new ModelMerge
         {

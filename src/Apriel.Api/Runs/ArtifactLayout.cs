@@ -16,8 +16,11 @@ public static class ArtifactLayout
     /// <summary>The final model of a run.</summary>
     public const string Model = "model/";
 
+    /// <summary>The directory holding every run of a resource, relative to the store root.</summary>
+    public static string Runs(string @namespace, string name) => $"{@namespace}/{name}/";
+
     /// <summary>A run's directory, relative to the store root.</summary>
-    public static string Run(string @namespace, string name, string runId) => $"{@namespace}/{name}/{runId}/";
+    public static string Run(string @namespace, string name, string runId) => Runs(@namespace, name) + runId + "/";
 
     /// <summary>A checkpoint directory, relative to its run directory; zero-padded so names sort by step.</summary>
     public static string Checkpoint(long step) => $"checkpoints/step-{step:D7}/";

@@ -1,6 +1,7 @@
 using System.Net;
 using Apriel.Api.V1Alpha1;
 using Apriel.Operator.Jobs;
+using Apriel.Operator.Runtime;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -21,21 +22,35 @@ public sealed class ClusterWriter(IKubernetes client)
         await IgnoreAsync(HttpStatusCode.Conflict, () => client.BatchV1.CreateNamespacedJobAsync(objects.Job, ns, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Deletes a Job with its pods (they get SIGTERM and checkpoint) and its task ConfigMap.</summary>
-    public async Task DeleteJobAsync(string @namespace, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes a Job with its pods (they get SIGTERM and checkpoint) and its task ConfigMap. With
+    /// <paramref name="waitForPods"/> the Job stays, marked for deletion, until its pods are gone.
+    /// </summary>
+    public async Task DeleteJobAsync(string? @namespace, string name, bool waitForPods, CancellationToken cancellationToken)
     {
         await IgnoreAsync(HttpStatusCode.NotFound, () => client.BatchV1.DeleteNamespacedJobAsync(name, @namespace,
-            propagationPolicy: "Background", cancellationToken: cancellationToken));
+            propagationPolicy: waitForPods ? "Foreground" : "Background", cancellationToken: cancellationToken));
         await IgnoreAsync(HttpStatusCode.NotFound, () => client.CoreV1.DeleteNamespacedConfigMapAsync(name, @namespace, cancellationToken: cancellationToken));
     }
 
     /// <summary>
-    /// Replaces the status of a stage through the status subresource. The object's resourceVersion makes this
-    /// optimistic: a conflict throws, and the reconcile is retried on the fresher object.
+    /// Replaces the status of a stage or merge through the status subresource. The object's resourceVersion makes
+    /// this optimistic: a conflict throws, and the reconcile is retried on the fresher object.
     /// </summary>
-    public Task UpdateStatusAsync(TrainingStage stage, CancellationToken cancellationToken) =>
-        client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(stage, ApiGroup.Group, ApiGroup.Version,
-            stage.Metadata.NamespaceProperty, "trainingstages", stage.Metadata.Name, cancellationToken: cancellationToken);
+    public Task UpdateStatusAsync(IKubernetesObject<V1ObjectMeta> resource, ResourceType type, CancellationToken cancellationToken) =>
+        client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(resource, type.Group, type.Version,
+            resource.Metadata.NamespaceProperty, type.Plural, resource.Metadata.Name, cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Sets the resource's finalizers with a merge patch that carries its resourceVersion, so a concurrent change
+    /// conflicts instead of being overwritten.
+    /// </summary>
+    public Task SetFinalizersAsync(IKubernetesObject<V1ObjectMeta> resource, ResourceType type, IReadOnlyList<string> finalizers, CancellationToken cancellationToken)
+    {
+        var patch = new { metadata = new { finalizers, resourceVersion = resource.Metadata.ResourceVersion } };
+        return client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), type.Group, type.Version,
+            resource.Metadata.NamespaceProperty, type.Plural, resource.Metadata.Name, cancellationToken: cancellationToken);
+    }
 
     /// <summary>Records a Kubernetes Event on a resource, as <c>kubectl describe</c> shows them.</summary>
     public Task RecordEventAsync(IKubernetesObject<V1ObjectMeta> resource, bool warning, string reason, string message, DateTime now,

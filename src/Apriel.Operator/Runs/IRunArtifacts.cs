@@ -1,6 +1,6 @@
 using Apriel.Api.V1Alpha1;
 
-namespace Apriel.Operator.Stages;
+namespace Apriel.Operator.Runs;
 
 /// <summary>
 /// What the operator reads from the artifact store about runs: the reconcilers' view of it, so the decision
@@ -22,4 +22,7 @@ public interface IRunArtifacts
     /// given; an error message (not an exception) when it is not committed or does not match.
     /// </summary>
     Task<(ArtifactRef? Artifact, string? Error)> ResolveAsync(string uri, string? pinned, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every object under a directory URI of the store (a resource's runs); returns how many.</summary>
+    Task<int> DeleteDirectoryAsync(string directoryUri, CancellationToken cancellationToken);
 }

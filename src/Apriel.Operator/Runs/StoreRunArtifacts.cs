@@ -5,7 +5,7 @@ using Apriel.Api.Runs;
 using Apriel.Api.V1Alpha1;
 using Apriel.Artifacts;
 
-namespace Apriel.Operator.Stages;
+namespace Apriel.Operator.Runs;
 
 /// <summary>
 /// <see cref="IRunArtifacts"/> over the operator's artifact store: committed models and checkpoints by their
@@ -59,4 +59,8 @@ public sealed class StoreRunArtifacts(IArtifactStore store) : IRunArtifacts
         try { return ((await _reader.ReadManifestAsync(key, pinned, cancellationToken)).ToRef(), null); }
         catch (ArtifactIntegrityException e) { return (null, e.Message); }
     }
+
+    /// <inheritdoc/>
+    public Task<int> DeleteDirectoryAsync(string directoryUri, CancellationToken cancellationToken) =>
+        store.DeleteDirectoryAsync(ArtifactStores.KeyIn(store, directoryUri), cancellationToken);
 }

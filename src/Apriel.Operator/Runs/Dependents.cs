@@ -1,0 +1,25 @@
+using Apriel.Api.V1Alpha1;
+using Apriel.Operator.Runtime;
+using k8s;
+using k8s.Models;
+
+namespace Apriel.Operator.Runs;
+
+/// <summary>
+/// Maps a change of a stage or merge to the stages or merges that read it, so a dependency that succeeds (or
+/// runs again with new inputs) wakes its dependents. Status changes count here: they are what dependents wait for.
+/// </summary>
+public static class Dependents
+{
+    /// <summary>A handler enqueuing every <typeparamref name="TDependent"/> whose spec references the changed resource.</summary>
+    public static Action<ObjectChange<TChanged>> Enqueue<TChanged, TDependent>(ObjectCache<TDependent> dependents, IRunKind<TDependent> kind, WorkQueue queue, ResourceKind changedKind)
+        where TChanged : class, IKubernetesObject<V1ObjectMeta>
+        where TDependent : class, IKubernetesObject<V1ObjectMeta> =>
+        change =>
+        {
+            var changed = new ResourceRef(changedKind, change.Object.Metadata.Name);
+            foreach (var dependent in dependents.List(change.Object.Metadata.NamespaceProperty))
+                if (kind.References(dependent).Contains(changed))
+                    queue.Add(ObjectKey.Of(dependent).ToString());
+        };
+}

@@ -1,0 +1,50 @@
+using Apriel.Api.Runs;
+using Apriel.Api.V1Alpha1;
+using Apriel.Operator.Jobs;
+using Apriel.Operator.Runtime;
+
+namespace Apriel.Operator.Runs;
+
+/// <summary>TrainingStages as runs: one model input (a reference, a URI or a built-in configuration), trained by <c>apriel-trainer train</c>.</summary>
+public sealed class StageRuns(InputResolver inputs, OperatorSettings settings) : IRunKind<TrainingStage>
+{
+    /// <inheritdoc/>
+    public ResourceType Type => ResourceType.TrainingStages;
+
+    /// <inheritdoc/>
+    public RunResource View(TrainingStage stage) => ViewOf(stage);
+
+    /// <summary>The parts of a stage the planner decides on.</summary>
+    public static RunResource ViewOf(TrainingStage stage) => new()
+    {
+        Kind = TrainingStage.KindName,
+        Metadata = stage.Metadata,
+        Status = stage.Status,
+        Source = stage.Spec.Model.ToString(),
+        RetryLimit = stage.Spec.RetryLimit,
+        QueueName = stage.Spec.QueueName,
+        Suspend = stage.Spec.Suspend,
+        RetentionPolicy = stage.Spec.RetentionPolicy,
+    };
+
+    /// <inheritdoc/>
+    public IEnumerable<ResourceRef> References(TrainingStage stage) =>
+        stage.Spec.Model.Reference is { } reference ? [reference] : [];
+
+    /// <inheritdoc/>
+    public async Task<(ResolvedRun? Run, string? Error)> ResolveAsync(TrainingStage stage, CancellationToken cancellationToken)
+    {
+        ResolvedInput? model = null;
+        if (stage.Spec.Model.Init == null)
+        {
+            var (input, error) = await inputs.ResolveAsync(stage.Spec.Model, "model", stage.Metadata.NamespaceProperty, cancellationToken);
+            if (input == null) return (null, error);
+            model = input;
+        }
+        var task = TaskBuilder.ForStage(stage, model, settings.ArtifactRoot);
+        return (new ResolvedRun(task.RunId, model == null ? [] : [model], task.Output, TrainerJobBuilder.Build(stage, task, settings)), null);
+    }
+
+    /// <inheritdoc/>
+    public void SetStatus(TrainingStage stage, RunStatus status) => stage.Status = (TrainingStageStatus)status;
+}
