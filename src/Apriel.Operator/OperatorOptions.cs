@@ -1,3 +1,7 @@
+using System.Text.Json;
+using Apriel.Api.Manifests;
+using Apriel.Api.V1Alpha1;
+
 namespace Apriel.Operator;
 
 /// <summary>The operator program's configuration: flags win over environment variables, which win over defaults.</summary>
@@ -30,6 +34,9 @@ public sealed record OperatorOptions
         ["s3-insecure"] = "plain HTTP to the S3 endpoint (true/false)",
         ["s3-secret"] = "Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, referenced by trainer pods (required)",
         ["gpu-resource"] = "GPU resource name when a stage sets none (default nvidia.com/gpu)",
+        ["default-node-selector"] = "node selector of trainer pods whose resource sets none, as key=value,key=value",
+        ["default-tolerations"] = "tolerations of trainer pods whose resource sets none, as a JSON list ([{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\"}])",
+        ["default-queue"] = "Kueue queue of Jobs whose resource names none (default: none)",
         ["namespace"] = "namespace to watch (default: all)",
         ["leader-elect"] = "hold a Lease before reconciling (default true)",
         ["lease-namespace"] = "namespace of the Lease (default apriel-system)",
@@ -80,6 +87,9 @@ public sealed record OperatorOptions
             S3Insecure = Flag("s3-insecure", false),
             S3SecretName = Required("s3-secret"),
             GpuResourceName = Get("gpu-resource") ?? "nvidia.com/gpu",
+            DefaultNodeSelector = Get("default-node-selector") is { } selector ? NodeSelector(selector, problems) : null,
+            DefaultTolerations = Get("default-tolerations") is { } tolerations ? Tolerations(tolerations, problems) : null,
+            DefaultQueueName = Get("default-queue"),
         };
         var leaderElection = Flag("leader-elect", true);
         if (problems.Count > 0) return (null, problems);
@@ -92,5 +102,23 @@ public sealed record OperatorOptions
             ProbeAddress = Get("probe-address") ?? "http://0.0.0.0:8080",
             Workers = workers,
         }, problems);
+    }
+
+    static Dictionary<string, string>? NodeSelector(string value, List<string> problems)
+    {
+        var pairs = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.Split('=', 2)).ToList();
+        if (pairs.All(p => p.Length == 2 && p[0].Length > 0)) return pairs.ToDictionary(p => p[0], p => p[1]);
+        problems.Add($"--default-node-selector=\"{value}\" must be key=value pairs separated by commas");
+        return null;
+    }
+
+    static List<Toleration>? Tolerations(string value, List<string> problems)
+    {
+        try { return JsonSerializer.Deserialize<List<Toleration>>(value, ApiJson.Options); }
+        catch (JsonException e)
+        {
+            problems.Add($"--default-tolerations is not a JSON list of tolerations ({e.Message})");
+            return null;
+        }
     }
 }

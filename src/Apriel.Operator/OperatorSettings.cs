@@ -1,3 +1,5 @@
+using Apriel.Api.V1Alpha1;
+
 namespace Apriel.Operator;
 
 /// <summary>How the operator runs trainer pods; set by flags or environment (and the Helm chart's values).</summary>
@@ -23,6 +25,15 @@ public sealed record OperatorSettings
 
     /// <summary>Extended resource name of a GPU when a stage sets none.</summary>
     public string GpuResourceName { get; init; } = "nvidia.com/gpu";
+
+    /// <summary>Node selector of trainer pods whose stage or merge sets none (e.g. the GPU node pool).</summary>
+    public Dictionary<string, string>? DefaultNodeSelector { get; init; }
+
+    /// <summary>Tolerations of trainer pods whose stage or merge sets none (e.g. for tainted GPU nodes).</summary>
+    public List<Toleration>? DefaultTolerations { get; init; }
+
+    /// <summary>Kueue queue of Jobs whose stage or merge names none; null leaves them to the default scheduler.</summary>
+    public string? DefaultQueueName { get; init; }
 
     /// <summary>Seconds a trainer pod gets after SIGTERM to write its checkpoint.</summary>
     public long TerminationGracePeriodSeconds { get; init; } = 600;

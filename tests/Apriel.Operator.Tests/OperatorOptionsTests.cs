@@ -36,4 +36,22 @@ public sealed class OperatorOptionsTests
     [Fact]
     public void Artifact_root_must_be_a_store_uri() =>
         Assert.Contains(Parse(new(Env) { ["APRIEL_ARTIFACT_ROOT"] = "/data" }).Problems, p => p.Contains("must be s3://bucket/prefix/"));
+
+    [Fact]
+    public void Pod_defaults_parse_from_the_environment_as_the_chart_sets_them()
+    {
+        var (options, problems) = Parse(new(Env)
+        {
+            ["APRIEL_DEFAULT_NODE_SELECTOR"] = "pool=gpu, zone=a",
+            ["APRIEL_DEFAULT_TOLERATIONS"] = """[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"}]""",
+            ["APRIEL_DEFAULT_QUEUE"] = "team-a",
+        });
+        Assert.Empty(problems);
+        Assert.Equal(new Dictionary<string, string> { ["pool"] = "gpu", ["zone"] = "a" }, options!.Settings.DefaultNodeSelector);
+        Assert.Equal(("nvidia.com/gpu", "Exists"), (options.Settings.DefaultTolerations![0].Key, options.Settings.DefaultTolerations[0].Operator));
+        Assert.Equal("team-a", options.Settings.DefaultQueueName);
+
+        var (_, bad) = Parse(new(Env) { ["APRIEL_DEFAULT_NODE_SELECTOR"] = "gpu", ["APRIEL_DEFAULT_TOLERATIONS"] = "{" });
+        Assert.Equal(2, bad.Count);
+    }
 }

@@ -115,6 +115,29 @@ public sealed class TrainerJobBuilderTests
         Assert.Equal("NonIndexed", job.Spec.CompletionMode);
         Assert.Contains(job.Spec.PodFailurePolicy.Rules, r => r.OnExitCodes?.Values.Contains(TrainerExitCodes.Preempted) == true && r.Action == "Ignore");
     }
+
+    [Fact]
+    public void Placement_and_queue_defaults_apply_only_where_the_spec_sets_none()
+    {
+        var settings = Settings with
+        {
+            DefaultNodeSelector = new() { ["pool"] = "gpu" },
+            DefaultTolerations = [new Toleration { Key = "nvidia.com/gpu", Operator = "Exists" }],
+            DefaultQueueName = "shared",
+        };
+        var (_, defaulted) = TrainerJobBuilder.Build(Stage(), Task(Stage()), settings);
+        Assert.Equal("gpu", defaulted.Spec.Template.Spec.NodeSelector["pool"]);
+        Assert.Equal("nvidia.com/gpu", defaulted.Spec.Template.Spec.Tolerations[0].Key);
+        Assert.Equal(("shared", true), (defaulted.Metadata.Labels[Labels.KueueQueue], defaulted.Spec.Suspend!.Value));
+
+        var own = Stage("""
+              resources: {nodeSelector: {pool: h100}}
+              queueName: team-a
+            """);
+        var (_, job) = TrainerJobBuilder.Build(own, Task(own), settings);
+        Assert.Equal(new Dictionary<string, string> { ["pool"] = "h100" }, job.Spec.Template.Spec.NodeSelector);
+        Assert.Equal("team-a", job.Metadata.Labels[Labels.KueueQueue]);
+    }
 }
 
 public sealed class MergeJobBuilderTests

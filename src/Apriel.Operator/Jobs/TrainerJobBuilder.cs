@@ -74,7 +74,8 @@ public static class TrainerJobBuilder
             Data = new Dictionary<string, string> { ["task.json"] = run.TaskJson },
         };
         var jobLabels = new Dictionary<string, string>(labels);
-        if (run.QueueName is { } queue) jobLabels[Labels.KueueQueue] = queue;
+        var queue = run.QueueName ?? settings.DefaultQueueName;
+        if (queue != null) jobLabels[Labels.KueueQueue] = queue;
         var job = new V1Job
         {
             ApiVersion = "batch/v1",
@@ -83,7 +84,7 @@ public static class TrainerJobBuilder
             Spec = new V1JobSpec
             {
                 // Kueue admits queued Jobs by unsuspending them; they must be created suspended.
-                Suspend = run.QueueName != null,
+                Suspend = queue != null,
                 BackoffLimit = run.RetryLimit,
                 Completions = run.Nodes,
                 Parallelism = run.Nodes,
@@ -142,8 +143,8 @@ public static class TrainerJobBuilder
             RestartPolicy = "Never", // retries are the Job's, each resuming from the last committed checkpoint
             AutomountServiceAccountToken = false, // the trainer never talks to Kubernetes
             TerminationGracePeriodSeconds = settings.TerminationGracePeriodSeconds,
-            NodeSelector = r.NodeSelector,
-            Tolerations = r.Tolerations?.Select(t => new V1Toleration
+            NodeSelector = r.NodeSelector ?? settings.DefaultNodeSelector,
+            Tolerations = (r.Tolerations ?? settings.DefaultTolerations)?.Select(t => new V1Toleration
             {
                 Key = t.Key, OperatorProperty = t.Operator, Value = t.Value, Effect = t.Effect, TolerationSeconds = t.TolerationSeconds,
             }).ToList(),

@@ -25,7 +25,6 @@ public sealed class MergeRuns(InputResolver inputs, OperatorSettings settings) :
         Status = merge.Status,
         Source = $"{merge.Spec.Method}(" + string.Join(", ", merge.Spec.Inputs.Select(Describe)) + ")",
         RetryLimit = merge.Spec.RetryLimit,
-        QueueName = merge.Spec.QueueName,
         RetentionPolicy = merge.Spec.RetentionPolicy,
     };
 

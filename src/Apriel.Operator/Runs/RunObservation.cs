@@ -38,9 +38,6 @@ public sealed record RunResource
     /// <summary>Failed pods tolerated before the run fails.</summary>
     public int RetryLimit { get; init; }
 
-    /// <summary>The Kueue queue, when it has one.</summary>
-    public string? QueueName { get; init; }
-
     /// <summary>Whether <c>spec.suspend</c> asks it to pause.</summary>
     public bool Suspend { get; init; }
 

@@ -181,7 +181,8 @@ public static class RunPlanner
             switch (state.Phase)
             {
                 case JobPhase.Suspended:
-                    return Finish(Phase.Pending, "Queued", r.QueueName != null ? $"waiting for Kueue to admit Job {name} in queue {r.QueueName}" : $"Job {name} is suspended", running: false);
+                    var queue = job.Metadata.Labels?.TryGetValue(Labels.KueueQueue, out var q) == true ? q : null;
+                    return Finish(Phase.Pending, "Queued", queue != null ? $"waiting for Kueue to admit Job {name} in queue {queue}" : $"Job {name} is suspended", running: false);
                 case JobPhase.Pending:
                     return Finish(Phase.Pending, "Scheduling", $"waiting for the pods of Job {name} to start" + Retries(state), running: false);
                 case JobPhase.Running:

@@ -22,7 +22,6 @@ public sealed class StageRuns(InputResolver inputs, OperatorSettings settings) :
         Status = stage.Status,
         Source = stage.Spec.Model.ToString(),
         RetryLimit = stage.Spec.RetryLimit,
-        QueueName = stage.Spec.QueueName,
         Suspend = stage.Spec.Suspend,
         RetentionPolicy = stage.Spec.RetentionPolicy,
     };
