@@ -1,6 +1,7 @@
 using Apriel.Api.V1Alpha1;
 using Apriel.Artifacts;
 using Apriel.Operator.Cluster;
+using Apriel.Operator.Jobs;
 using Apriel.Operator.Runtime;
 using Apriel.Operator.Runs;
 using k8s;
@@ -22,6 +23,8 @@ public static class OperatorHost
         var stages = new Informer<TrainingStage>(new ApiListWatch<TrainingStage>(client, ResourceType.TrainingStages, ns, requests), "trainingstages", log);
         var merges = new Informer<ModelMerge>(new ApiListWatch<ModelMerge>(client, ResourceType.ModelMerges, ns, requests), "modelmerges", log);
         var jobs = new Informer<V1Job>(new ApiListWatch<V1Job>(client, ResourceType.Jobs, ns, requests), "jobs", log);
+        // Only the trainer pods: why they wait or fail goes into status.
+        var pods = new Informer<V1Pod>(new ApiListWatch<V1Pod>(client, ResourceType.Pods, ns, requests, $"{Labels.ManagedBy}={Labels.Operator}"), "pods", log);
 
         var writer = new ClusterWriter(client);
         var artifacts = new StoreRunArtifacts(store);
@@ -35,7 +38,8 @@ public static class OperatorHost
         stages.Subscribe(Dependents.Enqueue<TrainingStage, TrainingStage>(stages.Cache, stageRuns, stageQueue, ResourceKind.TrainingStage));
         merges.Subscribe(Dependents.Enqueue<ModelMerge, TrainingStage>(stages.Cache, stageRuns, stageQueue, ResourceKind.ModelMerge));
         jobs.Subscribe(EventHandlers.EnqueueOwner<V1Job>(stageQueue, TrainingStage.KindName));
-        var stageReconciler = new RunReconciler<TrainingStage>(stageRuns, stages.Cache, jobs.Cache, artifacts, inputs, writer,
+        pods.Subscribe(EventHandlers.EnqueueLabelled<V1Pod>(stageQueue, Labels.Kind, TrainingStage.KindName, Labels.Resource));
+        var stageReconciler = new RunReconciler<TrainingStage>(stageRuns, stages.Cache, jobs.Cache, pods.Cache, artifacts, inputs, writer,
             options.Settings, log.ForContext("Controller", "trainingstage"));
 
         var mergeMetrics = new RuntimeMetrics("modelmerge");
@@ -44,7 +48,8 @@ public static class OperatorHost
         stages.Subscribe(Dependents.Enqueue<TrainingStage, ModelMerge>(merges.Cache, mergeRuns, mergeQueue, ResourceKind.TrainingStage));
         merges.Subscribe(Dependents.Enqueue<ModelMerge, ModelMerge>(merges.Cache, mergeRuns, mergeQueue, ResourceKind.ModelMerge));
         jobs.Subscribe(EventHandlers.EnqueueOwner<V1Job>(mergeQueue, ModelMerge.KindName));
-        var mergeReconciler = new RunReconciler<ModelMerge>(mergeRuns, merges.Cache, jobs.Cache, artifacts, inputs, writer,
+        pods.Subscribe(EventHandlers.EnqueueLabelled<V1Pod>(mergeQueue, Labels.Kind, ModelMerge.KindName, Labels.Resource));
+        var mergeReconciler = new RunReconciler<ModelMerge>(mergeRuns, merges.Cache, jobs.Cache, pods.Cache, artifacts, inputs, writer,
             options.Settings, log.ForContext("Controller", "modelmerge"));
 
         PhaseMetrics.Register(stages.Cache, merges.Cache);
@@ -56,6 +61,7 @@ public static class OperatorHost
         manager.Add(stages);
         manager.Add(merges);
         manager.Add(jobs);
+        manager.Add(pods);
         manager.Add(new Controller("trainingstage", stageReconciler, stageQueue, log, options.Workers, stageMetrics));
         manager.Add(new Controller("modelmerge", mergeReconciler, mergeQueue, log, options.Workers, mergeMetrics));
         return manager;

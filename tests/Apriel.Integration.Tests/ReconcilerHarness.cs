@@ -35,12 +35,13 @@ public sealed class ReconcilerHarness : IAsyncDisposable
         Stages = new Informer<TrainingStage>(new ApiListWatch<TrainingStage>(client, ResourceType.TrainingStages, ns), "trainingstages", Log);
         Merges = new Informer<ModelMerge>(new ApiListWatch<ModelMerge>(client, ResourceType.ModelMerges, ns), "modelmerges", Log);
         Jobs = new Informer<V1Job>(new ApiListWatch<V1Job>(client, ResourceType.Jobs, ns), "jobs", Log);
+        Pods = new Informer<V1Pod>(new ApiListWatch<V1Pod>(client, ResourceType.Pods, ns), "pods", Log);
         var artifacts = new StoreRunArtifacts(Store);
         var inputs = new InputResolver(Stages.Cache, Merges.Cache, artifacts, Settings);
         var writer = new ClusterWriter(client);
-        StageReconciler = new RunReconciler<TrainingStage>(new StageRuns(inputs, Settings), Stages.Cache, Jobs.Cache, artifacts, inputs, writer, Settings, Log);
-        MergeReconciler = new RunReconciler<ModelMerge>(new MergeRuns(inputs, Settings), Merges.Cache, Jobs.Cache, artifacts, inputs, writer, Settings, Log);
-        _informers = [Stages.RunAsync(_stop.Token), Merges.RunAsync(_stop.Token), Jobs.RunAsync(_stop.Token)];
+        StageReconciler = new RunReconciler<TrainingStage>(new StageRuns(inputs, Settings), Stages.Cache, Jobs.Cache, Pods.Cache, artifacts, inputs, writer, Settings, Log);
+        MergeReconciler = new RunReconciler<ModelMerge>(new MergeRuns(inputs, Settings), Merges.Cache, Jobs.Cache, Pods.Cache, artifacts, inputs, writer, Settings, Log);
+        _informers = [Stages.RunAsync(_stop.Token), Merges.RunAsync(_stop.Token), Jobs.RunAsync(_stop.Token), Pods.RunAsync(_stop.Token)];
     }
 
     public Kubernetes Client { get; }
@@ -50,6 +51,7 @@ public sealed class ReconcilerHarness : IAsyncDisposable
     public Informer<TrainingStage> Stages { get; }
     public Informer<ModelMerge> Merges { get; }
     public Informer<V1Job> Jobs { get; }
+    public Informer<V1Pod> Pods { get; }
     public RunReconciler<TrainingStage> StageReconciler { get; }
     public RunReconciler<ModelMerge> MergeReconciler { get; }
 
@@ -64,7 +66,7 @@ public sealed class ReconcilerHarness : IAsyncDisposable
             Assert.True(applied.Succeeded, applied.ToString());
         }
         var harness = new ReconcilerHarness(cluster.CreateClient(), ns, TestDirectory.Create(prefix + "-store"));
-        await Task.WhenAll(harness.Stages.Synced, harness.Merges.Synced, harness.Jobs.Synced).WaitAsync(Timeout);
+        await Task.WhenAll(harness.Stages.Synced, harness.Merges.Synced, harness.Jobs.Synced, harness.Pods.Synced).WaitAsync(Timeout);
         return harness;
     }
 

@@ -230,4 +230,49 @@ public sealed class RunPlannerTests
         Assert.EndsWith("(retry 1 of 2)", running.Message);
         Assert.IsNotType<TrainingStageStatus>(d.Status);
     }
+
+    static V1Pod Pod(string phase, V1PodCondition? condition = null, V1ContainerState? state = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "cpt-1-run-0", CreationTimestamp = Now },
+        Status = new V1PodStatus
+        {
+            Phase = phase,
+            Conditions = condition == null ? null : [condition],
+            ContainerStatuses = state == null ? null : [new V1ContainerStatus { Name = "trainer", State = state, Image = "i", ImageID = "", Ready = false, RestartCount = 0 }],
+        },
+    };
+
+    [Fact]
+    public void A_job_whose_pod_cannot_be_scheduled_is_pending_and_says_why()
+    {
+        var unschedulable = Pod("Pending", new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu." });
+        var d = Decide(Observe(o => o with { Jobs = [Job(o, status: new V1JobStatus { Active = 1 })], Pods = PodDiagnosis.Of([unschedulable]) }));
+        Assert.Equal(Phase.Pending, d.Status!.Phase);
+        var ready = Condition(d, ConditionTypes.Ready);
+        Assert.Equal("Unschedulable", ready.Reason);
+        Assert.Contains("3 Insufficient nvidia.com/gpu", ready.Message);
+        Assert.True(Assert.Single(d.Events).Warning);
+    }
+
+    [Fact]
+    public void A_missing_secret_shows_in_status()
+    {
+        var waiting = Pod("Pending", state: new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CreateContainerConfigError", Message = "secret \"apriel-s3\" not found" } });
+        var d = Decide(Observe(o => o with { Jobs = [Job(o, status: new V1JobStatus { Active = 1 })], Pods = PodDiagnosis.Of([waiting]) }));
+        Assert.Equal(("CreateContainerConfigError", Phase.Pending), (Condition(d, ConditionTypes.Ready).Reason, d.Status!.Phase!.Value));
+        Assert.Contains("secret \"apriel-s3\" not found", Condition(d, ConditionTypes.Ready).Message);
+    }
+
+    [Fact]
+    public void A_failure_carries_the_trainers_last_words()
+    {
+        var crashed = Pod("Failed", state: new V1ContainerState
+        {
+            Terminated = new V1ContainerStateTerminated { ExitCode = 1, Reason = "Error", Message = "loading s3://models/base/\nerror: s3://models/base/model.safetensors: truncated (expected 4096 bytes, found 100)\n" },
+        });
+        var failed = new V1JobStatus { Failed = 4, Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = "BackoffLimitExceeded" }] };
+        var d = Decide(Observe(o => o with { Jobs = [Job(o, status: failed)], Pods = PodDiagnosis.Of([crashed]) }));
+        var message = Condition(d, ConditionTypes.Failed).Message;
+        Assert.Contains("exited with code 1 (Error): loading s3://models/base/ | error: s3://models/base/model.safetensors: truncated", message);
+    }
 }

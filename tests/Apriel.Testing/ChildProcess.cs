@@ -105,6 +105,9 @@ public sealed class ChildProcess : IDisposable
         return process.ExitCode;
     }
 
+    /// <summary>Sends SIGTERM without waiting; false when the process has already gone.</summary>
+    public bool RequestStop() => !process.HasExited && SendSignal(process.Id, 15) == 0;
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 

@@ -13,7 +13,7 @@ public sealed partial class ControlPlane
     /// Registers a schedulable Node the way a kubelet would (there is none): Ready, with cpu,
     /// memory and pods capacity and <paramref name="gpuCount"/> <c>nvidia.com/gpu</c>.
     /// </summary>
-    public async Task<V1Node> RegisterNodeAsync(string name, int gpuCount = 0, CancellationToken cancellationToken = default)
+    public async Task<V1Node> RegisterNodeAsync(string name, int gpuCount = 0, IReadOnlyList<V1Taint>? taints = null, CancellationToken cancellationToken = default)
     {
         using var client = CreateClient();
         await client.CoreV1.CreateNodeAsync(new V1Node
@@ -56,9 +56,9 @@ public sealed partial class ControlPlane
         // The TaintNodesByCondition admission plugin marks new Nodes not-ready; without the node
         // lifecycle controller nothing would ever lift it.
         var node = await client.CoreV1.ReadNodeAsync(name, cancellationToken: cancellationToken);
-        var taints = node.Spec?.Taints?.Where(t => t.Key != "node.kubernetes.io/not-ready").ToList();
+        var kept = node.Spec?.Taints?.Where(t => t.Key != "node.kubernetes.io/not-ready").Concat(taints ?? []).ToList();
         // (System.Text.Json writes the null that deletes the field; KubernetesJson would drop it.)
-        var taintPatch = new { spec = new { taints = taints is { Count: > 0 } ? taints : null } };
+        var taintPatch = new { spec = new { taints = kept is { Count: > 0 } ? kept.Select(t => new { key = t.Key, value = t.Value, effect = t.Effect }) : null } };
         return await client.CoreV1.PatchNodeAsync(
             new V1Patch(JsonSerializer.Serialize(taintPatch), V1Patch.PatchType.MergePatch), name, cancellationToken: cancellationToken);
     }

@@ -14,7 +14,7 @@ public sealed record ControlPlaneOptions
 
 /// <summary>
 /// A real Kubernetes 1.20 control plane for tests: etcd, kube-apiserver, kube-controller-manager
-/// (Job, garbage-collector, service-account and namespace controllers only) and kube-scheduler, on free
+/// (Job, Deployment, ReplicaSet, garbage-collector, service-account and namespace controllers only) and kube-scheduler, on free
 /// loopback ports, from the binaries tests/env/install.sh caches. There is no kubelet: tests
 /// register Nodes (<see cref="RegisterNodeAsync"/>) and play the kubelet through pods/status.
 /// </summary>
@@ -142,7 +142,7 @@ public sealed partial class ControlPlane : IAsyncDisposable
             $"--kubeconfig={AdminKubeconfigPath}",
             // No node lifecycle controller: it would taint and evict from kubelet-less Nodes.
             // The namespace controller lets tests clean up by deleting their namespace.
-            "--controllers=job,garbagecollector,serviceaccount,serviceaccount-token,namespace",
+            "--controllers=job,deployment,replicaset,garbagecollector,serviceaccount,serviceaccount-token,namespace",
             $"--service-account-private-key-file={pki.ServiceAccountPrivateKeyPath}",
             $"--root-ca-file={pki.Ca.CertificatePath}",
             "--use-service-account-credentials=false",

@@ -49,5 +49,5 @@ public record ModelSource
         : null;
 
     /// <summary>A short human form: <c>stage/NAME</c>, <c>merge/NAME</c>, the URI or <c>init/CONFIG</c>.</summary>
-    public override string ToString() => Reference?.ToString() ?? Uri ?? (Init != null ? "init/" + Init : "(none)");
+    public sealed override string ToString() => Reference?.ToString() ?? Uri ?? (Init != null ? "init/" + Init : "(none)");
 }

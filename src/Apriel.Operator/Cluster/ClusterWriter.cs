@@ -43,13 +43,24 @@ public sealed class ClusterWriter(IKubernetes client)
 
     /// <summary>
     /// Sets the resource's finalizers with a merge patch that carries its resourceVersion, so a concurrent change
-    /// conflicts instead of being overwritten.
+    /// conflicts instead of being overwritten; on success the resource's metadata takes the new finalizers and
+    /// resourceVersion, so later writes in the same reconcile are not refused as stale.
     /// </summary>
-    public Task SetFinalizersAsync(IKubernetesObject<V1ObjectMeta> resource, ResourceType type, IReadOnlyList<string> finalizers, CancellationToken cancellationToken)
+    public async Task SetFinalizersAsync(IKubernetesObject<V1ObjectMeta> resource, ResourceType type, IReadOnlyList<string> finalizers, CancellationToken cancellationToken)
     {
         var patch = new { metadata = new { finalizers, resourceVersion = resource.Metadata.ResourceVersion } };
-        return client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), type.Group, type.Version,
+        var patched = await client.CustomObjects.PatchNamespacedCustomObjectAsync<PartialObject>(new V1Patch(patch, V1Patch.PatchType.MergePatch), type.Group, type.Version,
             resource.Metadata.NamespaceProperty, type.Plural, resource.Metadata.Name, cancellationToken: cancellationToken);
+        resource.Metadata.Finalizers = patched.Metadata.Finalizers;
+        resource.Metadata.ResourceVersion = patched.Metadata.ResourceVersion;
+    }
+
+    // Only the metadata of a patched object matters here.
+    sealed class PartialObject : IKubernetesObject<V1ObjectMeta>
+    {
+        public string ApiVersion { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public V1ObjectMeta Metadata { get; set; } = new();
     }
 
     /// <summary>Records a Kubernetes Event on a resource, as <c>kubectl describe</c> shows them.</summary>

@@ -164,6 +164,9 @@ public static class TrainerJobBuilder
                     Name = "trainer",
                     Image = run.Image ?? settings.TrainerImage,
                     Command = ["apriel-trainer", run.Subcommand, "--task", TaskPath],
+                    // A failed trainer's last log lines ("error: PATH: why") become the pod's termination message,
+                    // which the operator copies into the resource's status.
+                    TerminationMessagePolicy = "FallbackToLogsOnError",
                     Env = Env(settings),
                     Resources = new V1ResourceRequirements { Limits = limits, Requests = limits },
                     SecurityContext = new V1SecurityContext

@@ -2,6 +2,7 @@ using Apriel.Api.Runs;
 using Apriel.Api.Validation;
 using Apriel.Api.V1Alpha1;
 using Apriel.Operator.Jobs;
+using Apriel.Operator.Status;
 using k8s.Models;
 
 namespace Apriel.Operator.Runs;
@@ -81,6 +82,9 @@ public sealed record RunObservation
 
     /// <summary>Committed checkpoints of the current run.</summary>
     public IReadOnlyList<CheckpointRef> Checkpoints { get; init; } = [];
+
+    /// <summary>The pods of the current run's Job.</summary>
+    public PodDiagnosis Pods { get; init; } = PodDiagnosis.None;
 
     /// <summary>Jobs owned by the resource (any run).</summary>
     public IReadOnlyList<V1Job> Jobs { get; init; } = [];

@@ -184,26 +184,31 @@ public static class RunPlanner
                     var queue = job.Metadata.Labels?.TryGetValue(Labels.KueueQueue, out var q) == true ? q : null;
                     return Finish(Phase.Pending, "Queued", queue != null ? $"waiting for Kueue to admit Job {name} in queue {queue}" : $"Job {name} is suspended", running: false);
                 case JobPhase.Pending:
-                    return Finish(Phase.Pending, "Scheduling", $"waiting for the pods of Job {name} to start" + Retries(state), running: false);
+                case JobPhase.Running when o.Pods is { Seen: true, AnyRunning: false }:
+                    var waiting = o.Pods.WaitingMessage ?? $"waiting for the pods of Job {name} to start";
+                    return Finish(Phase.Pending, o.Pods.WaitingReason ?? "Scheduling", waiting + Retries(state, o.Pods), running: false,
+                        warning: o.Pods.WaitingReason != null);
                 case JobPhase.Running:
                     var p = o.Progress;
                     var progress = p == null ? "starting" : $"step {p.Step}/{p.Total}" + (p.Loss is { } loss ? $", loss {loss:0.###}" : "");
                     var activity = r.Kind == ModelMerge.KindName ? "Merging" : "Training";
-                    return Finish(Phase.Running, activity, $"Job {name}: {progress}" + Retries(state), running: true, requeue: ProgressInterval);
+                    return Finish(Phase.Running, activity, $"Job {name}: {progress}" + Retries(state, o.Pods), running: true, requeue: ProgressInterval);
                 case JobPhase.Complete:
                     var missing = $"Job {name} completed but run {Status.RunId} has no committed model; the trainer must commit model/MANIFEST.json last";
                     Set(ConditionTypes.Failed, true, "OutputNotCommitted", missing);
                     return Finish(Phase.Failed, "OutputNotCommitted", missing, running: false, warning: true);
                 default:
                     var failed = $"the trainer failed {state.FailedPods} time(s) with retry limit {r.RetryLimit}"
-                                 + (state.Message != null ? $": {state.Message}" : "") + "; see the pods' logs: kubectl logs -l " + Labels.RunId + "=" + Status.RunId;
+                                 + (state.Message != null ? $": {state.Message}" : "") + (o.Pods.LastFailure != null ? $"; last: {o.Pods.LastFailure}" : "")
+                                 + "; see the pods' logs: kubectl logs -l " + Labels.RunId + "=" + Status.RunId;
                     Set(ConditionTypes.Failed, true, state.Reason ?? "JobFailed", failed);
                     return Finish(Phase.Failed, state.Reason ?? "JobFailed", failed, running: false, warning: true);
             }
         }
 
-        string Retries(JobState state) => state.FailedPods == 0 ? ""
-            : $" (retry {state.FailedPods} of {r.RetryLimit}" + (r.Kind == TrainingStage.KindName ? ", resuming from the last checkpoint)" : ")");
+        string Retries(JobState state, PodDiagnosis pods) => state.FailedPods == 0 ? ""
+            : $" (retry {state.FailedPods} of {r.RetryLimit}" + (r.Kind == TrainingStage.KindName ? ", resuming from the last checkpoint" : "")
+              + (pods.LastFailure != null ? $"; {pods.LastFailure}" : "") + ")";
 
         void StopAll(RunObservation o, string reason)
         {

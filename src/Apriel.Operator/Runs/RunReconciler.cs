@@ -3,7 +3,9 @@ using Apriel.Api.Manifests;
 using Apriel.Api.Validation;
 using Apriel.Api.V1Alpha1;
 using Apriel.Operator.Cluster;
+using Apriel.Operator.Jobs;
 using Apriel.Operator.Runtime;
+using Apriel.Operator.Status;
 using k8s;
 using k8s.Models;
 using Serilog;
@@ -19,6 +21,7 @@ public sealed class RunReconciler<T>(
     IRunKind<T> kind,
     ObjectCache<T> resources,
     ObjectCache<V1Job> jobs,
+    ObjectCache<V1Pod> pods,
     IRunArtifacts artifacts,
     InputResolver inputs,
     ClusterWriter cluster,
@@ -95,6 +98,9 @@ public sealed class RunReconciler<T>(
         return observation with
         {
             Run = run,
+            Pods = PodDiagnosis.Of(pods.List(view.Metadata.NamespaceProperty)
+                .Where(p => p.Metadata.Labels?.TryGetValue(Labels.RunId, out var id) == true && id == run.RunId
+                            && p.Metadata.Labels.TryGetValue(Labels.Resource, out var owner) && owner == view.Metadata.Name).ToList()),
             CommittedOutput = await artifacts.CommittedModelAsync(run.Output, cancellationToken),
             Progress = await artifacts.ProgressAsync(run.Output, cancellationToken),
             Checkpoints = await artifacts.CheckpointsAsync(run.Output, cancellationToken),

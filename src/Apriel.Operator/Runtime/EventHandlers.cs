@@ -26,6 +26,18 @@ public static class EventHandlers
                     queue.Add(new ObjectKey(o.Metadata.NamespaceProperty, owner.Name).ToString());
         };
 
+    /// <summary>
+    /// The key of the resource named by the changed object's labels (<paramref name="kindLabel"/> equal to
+    /// <paramref name="kind"/>, <paramref name="nameLabel"/> its name): how a pod, owned by a Job, reaches the stage.
+    /// </summary>
+    public static Action<ObjectChange<T>> EnqueueLabelled<T>(WorkQueue queue, string kindLabel, string kind, string nameLabel) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        change =>
+        {
+            var labels = change.Object.Metadata.Labels;
+            if (labels != null && labels.TryGetValue(kindLabel, out var k) && k == kind && labels.TryGetValue(nameLabel, out var name))
+                queue.Add(new ObjectKey(change.Object.Metadata.NamespaceProperty, name).ToString());
+        };
+
     static bool MetadataOrSpecChanged(V1ObjectMeta old, V1ObjectMeta @new) =>
         old.Generation != @new.Generation
         || old.DeletionTimestamp != @new.DeletionTimestamp

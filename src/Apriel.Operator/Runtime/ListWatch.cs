@@ -28,7 +28,7 @@ public interface IListWatch<T>
 /// List and watch over the API server's REST interface, for any resource type: one code path for our custom
 /// resources and for Jobs and Pods. Objects are decoded with the client's JSON conventions.
 /// </summary>
-public sealed class ApiListWatch<T>(Kubernetes client, ResourceType type, string? @namespace, IApiRequestCounter? requests = null)
+public sealed class ApiListWatch<T>(Kubernetes client, ResourceType type, string? @namespace, IApiRequestCounter? requests = null, string? labelSelector = null)
     : IListWatch<T> where T : IKubernetesObject<V1ObjectMeta>
 {
     // Servers end watches after at most this long; we then resume from the last resourceVersion.
@@ -37,7 +37,7 @@ public sealed class ApiListWatch<T>(Kubernetes client, ResourceType type, string
     /// <inheritdoc/>
     public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(type.CollectionPath(@namespace), "list", cancellationToken);
+        using var response = await SendAsync(type.CollectionPath(@namespace) + "?" + Selector, "list", cancellationToken);
         var list = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
         var items = list["items"]?.AsArray().Select(i => KubernetesJson.Deserialize<T>(i!.ToJsonString())).ToList() ?? [];
         return (items, (string)list["metadata"]!["resourceVersion"]!);
@@ -46,7 +46,7 @@ public sealed class ApiListWatch<T>(Kubernetes client, ResourceType type, string
     /// <inheritdoc/>
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var path = $"{type.CollectionPath(@namespace)}?watch=true&allowWatchBookmarks=true&timeoutSeconds={WatchTimeoutSeconds}"
+        var path = $"{type.CollectionPath(@namespace)}?{Selector}&watch=true&allowWatchBookmarks=true&timeoutSeconds={WatchTimeoutSeconds}"
                    + $"&resourceVersion={Uri.EscapeDataString(resourceVersion)}";
         using var response = await SendAsync(path, "watch", cancellationToken);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
@@ -69,6 +69,8 @@ public sealed class ApiListWatch<T>(Kubernetes client, ResourceType type, string
                 : new WatchEvent<T>(eventType, KubernetesJson.Deserialize<T>(obj.ToJsonString()), rv);
         }
     }
+
+    string Selector => labelSelector == null ? "" : "labelSelector=" + Uri.EscapeDataString(labelSelector);
 
     async Task<HttpResponseMessage> SendAsync(string pathAndQuery, string verb, CancellationToken cancellationToken)
     {
