@@ -28,7 +28,7 @@ public static class OperatorHost
 
         var writer = new ClusterWriter(client);
         var artifacts = new StoreRunArtifacts(store);
-        var inputs = new InputResolver(stages.Cache, merges.Cache, artifacts, options.Settings);
+        var inputs = new InputResolver(stages.Cache, merges.Cache, artifacts);
         var stageRuns = new StageRuns(inputs, options.Settings);
         var mergeRuns = new MergeRuns(inputs, options.Settings);
 

@@ -37,7 +37,7 @@ public sealed class ReconcilerHarness : IAsyncDisposable
         Jobs = new Informer<V1Job>(new ApiListWatch<V1Job>(client, ResourceType.Jobs, ns), "jobs", Log);
         Pods = new Informer<V1Pod>(new ApiListWatch<V1Pod>(client, ResourceType.Pods, ns), "pods", Log);
         var artifacts = new StoreRunArtifacts(Store);
-        var inputs = new InputResolver(Stages.Cache, Merges.Cache, artifacts, Settings);
+        var inputs = new InputResolver(Stages.Cache, Merges.Cache, artifacts);
         var writer = new ClusterWriter(client);
         StageReconciler = new RunReconciler<TrainingStage>(new StageRuns(inputs, Settings), Stages.Cache, Jobs.Cache, Pods.Cache, artifacts, inputs, writer, Settings, Log);
         MergeReconciler = new RunReconciler<ModelMerge>(new MergeRuns(inputs, Settings), Merges.Cache, Jobs.Cache, Pods.Cache, artifacts, inputs, writer, Settings, Log);

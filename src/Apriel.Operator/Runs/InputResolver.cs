@@ -5,11 +5,11 @@ using Apriel.Operator.Runtime;
 namespace Apriel.Operator.Runs;
 
 /// <summary>
-/// Resolves model sources to pinned inputs: a reference to the referenced resource's committed output (from the
-/// caches), a URI to its committed MANIFEST.json digest (from the store). Also answers what a reference's
-/// resource looks like, for the planner's dependency check.
+/// The operator's <see cref="IUpstream"/>: referenced stages and merges from the informer caches (their status
+/// says what they committed), URIs from the artifact store. Also answers what a reference's resource looks like,
+/// for the planner's dependency check.
 /// </summary>
-public sealed class InputResolver(ObjectCache<TrainingStage> stages, ObjectCache<ModelMerge> merges, IRunArtifacts artifacts, OperatorSettings settings)
+public sealed class InputResolver(ObjectCache<TrainingStage> stages, ObjectCache<ModelMerge> merges, IRunArtifacts artifacts) : IUpstream
 {
     /// <summary>The referenced stage or merge as the planner needs to see it.</summary>
     public DependencyState Dependency(ResourceRef reference, string? @namespace)
@@ -18,24 +18,15 @@ public sealed class InputResolver(ObjectCache<TrainingStage> stages, ObjectCache
         return new DependencyState(reference, exists, status?.Phase, status?.Output);
     }
 
-    /// <summary>The referenced stage, when it exists.</summary>
-    public TrainingStage? Stage(string name, string? @namespace) => stages.Get(new ObjectKey(@namespace, name));
+    /// <inheritdoc/>
+    public UpstreamOutput? Output(ResourceRef reference, string? @namespace) =>
+        Status(reference, @namespace, out _) is { Phase: Phase.Succeeded, Output: { } model } status
+            ? new UpstreamOutput(model, (status as TrainingStageStatus)?.Checkpoints ?? [], status.Progress?.Total)
+            : null;
 
-    /// <summary>The input <paramref name="source"/> stands for, in role <paramref name="role"/>; null with an error when it is not available.</summary>
-    public async Task<(ResolvedInput? Input, string? Error)> ResolveAsync(ModelSource source, string role, string? @namespace, CancellationToken cancellationToken)
-    {
-        if (source.Reference is { } reference)
-        {
-            var output = Status(reference, @namespace, out _)?.Output;
-            return output == null
-                ? (null, $"{reference} has no committed output yet")
-                : (new ResolvedInput { Role = role, Source = reference.ToString(), Uri = output.Uri, Digest = output.Digest }, null);
-        }
-        if (source.Uri is not { } uri) return (null, $"{role} names no stage, merge or URI");
-        var absolute = ArtifactLayout.Resolve(settings.ArtifactRoot, uri);
-        var (artifact, error) = await artifacts.ResolveAsync(absolute, source.Digest, cancellationToken);
-        return artifact == null ? (null, error) : (new ResolvedInput { Role = role, Source = uri, Uri = artifact.Uri, Digest = artifact.Digest }, null);
-    }
+    /// <inheritdoc/>
+    public Task<(ArtifactRef? Artifact, string? Error)> ResolveUriAsync(string uri, string? pinned, CancellationToken cancellationToken) =>
+        artifacts.ResolveAsync(uri, pinned, cancellationToken);
 
     RunStatus? Status(ResourceRef reference, string? @namespace, out bool exists)
     {

@@ -6,7 +6,7 @@ using Apriel.Operator.Runtime;
 namespace Apriel.Operator.Runs;
 
 /// <summary>TrainingStages as runs: one model input (a reference, a URI or a built-in configuration), trained by <c>apriel-trainer train</c>.</summary>
-public sealed class StageRuns(InputResolver inputs, OperatorSettings settings) : IRunKind<TrainingStage>
+public sealed class StageRuns(IUpstream upstream, OperatorSettings settings) : IRunKind<TrainingStage>
 {
     /// <inheritdoc/>
     public ResourceType Type => ResourceType.TrainingStages;
@@ -33,15 +33,9 @@ public sealed class StageRuns(InputResolver inputs, OperatorSettings settings) :
     /// <inheritdoc/>
     public async Task<(ResolvedRun? Run, string? Error)> ResolveAsync(TrainingStage stage, CancellationToken cancellationToken)
     {
-        ResolvedInput? model = null;
-        if (stage.Spec.Model.Init == null)
-        {
-            var (input, error) = await inputs.ResolveAsync(stage.Spec.Model, "model", stage.Metadata.NamespaceProperty, cancellationToken);
-            if (input == null) return (null, error);
-            model = input;
-        }
-        var task = TaskBuilder.ForStage(stage, model, settings.ArtifactRoot);
-        return (new ResolvedRun(task.RunId, model == null ? [] : [model], task.Output, TrainerJobBuilder.Build(stage, task, settings)), null);
+        var (task, error) = await RunResolver.StageAsync(stage, upstream, settings.ArtifactRoot, cancellationToken);
+        return task == null ? (null, error)
+            : (new ResolvedRun(task.RunId, task.Model == null ? [] : [task.Model], task.Output, TrainerJobBuilder.Build(stage, task, settings)), null);
     }
 
     /// <inheritdoc/>
