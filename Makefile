@@ -3,6 +3,8 @@ SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIG ?= Debug
 APRIEL := $(DOTNET) src/Apriel.Cli/bin/$(CONFIG)/net10.0/linux-x64/apriel.dll
+TRAINER := $(DOTNET) src/Apriel.Cli/bin/$(CONFIG)/net10.0/linux-x64/apriel-trainer.dll
+WORK ?= .apriel
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
@@ -30,9 +32,10 @@ validate: build
 	$(APRIEL) validate examples/apriel-15b
 	$(APRIEL) validate examples/tiny
 
-## run: the tiny pipeline locally. The local runner (`apriel run`) is not built yet; until it is, this validates it.
-run: validate
-	@echo "apriel run (the local runner) is not implemented yet; examples/tiny was validated only."
+## run: the tiny pipeline on this machine: generated data, every stage and merge, a report (WORK=.apriel)
+run: build
+	@test -f $(WORK)/store/datasets/tiny/text.jsonl || $(TRAINER) generate-tiny-data $(WORK)/store
+	$(APRIEL) run examples/tiny --work $(WORK)
 
 ## bench: benchmarks (not tests); each reports ratios measured in one run
 bench:

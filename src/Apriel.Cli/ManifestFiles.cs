@@ -1,4 +1,5 @@
 using Apriel.Api.Manifests;
+using Apriel.Api.Validation;
 
 namespace Apriel.Cli;
 
@@ -14,5 +15,18 @@ public static class ManifestFiles
                 .Order(StringComparer.Ordinal)
                 .ToList();
         return files.Aggregate(ManifestSet.Empty, (set, file) => set.Concat(ManifestReader.Read(File.ReadAllText(file), file)));
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/> and checks it as <c>apriel validate</c> does (schema, field rules, references
+    /// across the set), printing every problem; the manifests, or null when there were problems.
+    /// </summary>
+    public static IReadOnlyList<Manifest>? LoadValid(string path, TextWriter output)
+    {
+        var set = Load(path);
+        IReadOnlyList<ManifestProblem> problems = [.. set.Problems, .. PipelineValidator.Validate(set.Manifests, set.Invalid)];
+        foreach (var problem in problems) output.WriteLine(problem);
+        output.WriteLine(problems.Count == 0 ? $"{set.Manifests.Count} resources in {path}: valid" : $"{problems.Count} problem(s) in {path}");
+        return problems.Count == 0 ? set.Manifests : null;
     }
 }

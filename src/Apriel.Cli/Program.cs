@@ -11,6 +11,7 @@ public static class Program
         {
             ValidateCommand.Create(Console.Out),
             CrdsCommand.Create(Console.Out),
+            RunCommand.Create(Console.Out),
         };
         return root.Parse(args).Invoke();
     }

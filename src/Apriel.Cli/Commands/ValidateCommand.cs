@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Apriel.Api.Manifests;
-using Apriel.Api.Validation;
 
 namespace Apriel.Cli.Commands;
 
@@ -22,13 +20,6 @@ public static class ValidateCommand
             output.WriteLine($"error: {path} does not exist");
             return ExitCodes.Usage;
         }
-        var set = ManifestFiles.Load(path);
-        var manifests = set.Manifests;
-        IReadOnlyList<ManifestProblem> problems = [.. set.Problems, .. PipelineValidator.Validate(manifests, set.Invalid)];
-        foreach (var problem in problems) output.WriteLine(problem);
-        output.WriteLine(problems.Count == 0
-            ? $"{manifests.Count} resources in {path}: valid"
-            : $"{problems.Count} problem(s) in {path}");
-        return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Invalid;
+        return ManifestFiles.LoadValid(path, output) == null ? ExitCodes.Invalid : ExitCodes.Ok;
     }
 }

@@ -1,5 +1,6 @@
 using Apriel.Api.Runs;
 using Apriel.Api.V1Alpha1;
+using Apriel.Artifacts;
 using Apriel.Operator.Runtime;
 
 namespace Apriel.Operator.Runs;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Apriel.Api.Manifests;
 using Apriel.Api.Validation;
 using Apriel.Api.V1Alpha1;
+using Apriel.Artifacts;
 using Apriel.Operator.Cluster;
 using Apriel.Operator.Jobs;
 using Apriel.Operator.Runtime;

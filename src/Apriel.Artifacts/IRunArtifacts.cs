@@ -1,10 +1,10 @@
 using Apriel.Api.V1Alpha1;
 
-namespace Apriel.Operator.Runs;
+namespace Apriel.Artifacts;
 
 /// <summary>
-/// What the operator reads from the artifact store about runs: the reconcilers' view of it, so the decision
-/// stays pure and the store (S3 or local) stays behind one small interface.
+/// What the operator and the local runner read from the artifact store about runs, so their decisions stay pure
+/// and the store (S3 or local) stays behind one small interface.
 /// </summary>
 public interface IRunArtifacts
 {

@@ -3,12 +3,11 @@ using System.Text.Json;
 using Apriel.Api.Manifests;
 using Apriel.Api.Runs;
 using Apriel.Api.V1Alpha1;
-using Apriel.Artifacts;
 
-namespace Apriel.Operator.Runs;
+namespace Apriel.Artifacts;
 
 /// <summary>
-/// <see cref="IRunArtifacts"/> over the operator's artifact store: committed models and checkpoints by their
+/// <see cref="IRunArtifacts"/> over an artifact store (the operator's, or the local runner's): committed models and checkpoints by their
 /// MANIFEST.json, progress from progress.json. Only small files are read; weights never pass through here.
 /// </summary>
 public sealed class StoreRunArtifacts(IArtifactStore store) : IRunArtifacts
