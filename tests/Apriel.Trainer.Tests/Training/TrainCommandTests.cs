@@ -96,7 +96,7 @@ public sealed class TrainCommandTests
             .Select(d => long.Parse(Path.GetFileName(d)["step-".Length..])).ToList();
         var step = Assert.Single(checkpoints);
         Assert.True(step >= 3);
-        var state = TrainingCheckpoint.ReadState(new LocalRunOutput(dir.File("run")).OpenCheckpoint(step));
+        var state = TrainingCheckpoint.ReadState(dir.File($"run/checkpoints/step-{step:D7}"));
         Assert.Equal(step, state.Step);
         Assert.Equal(step, ReadStep(dir.File("run/progress.json")));
     }
