@@ -37,11 +37,12 @@ run: build
 	@test -f $(WORK)/store/datasets/tiny/text.jsonl || $(TRAINER) generate-tiny-data $(WORK)/store
 	$(APRIEL) run examples/tiny --work $(WORK)
 
-## bench: benchmarks (not tests); each reports ratios measured in one run
-bench:
+## bench: benchmarks (not tests); each reports ratios measured in one run (the S3 one against a local s3rver)
+bench: test-env
 	$(DOTNET) build src/Apriel.Trainer -c Release -nologo -clp:ErrorsOnly
 	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench checkpoint-io
 	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench trainer-overhead
+	tests/env/with-s3rver.sh $(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench s3 --store s3://bench/
 
 clean:
 	$(DOTNET) clean Apriel.Operator.sln -nologo -v q

@@ -68,33 +68,46 @@ public sealed class ArtifactReader(IArtifactStore store)
         foreach (var file in artifact.Manifest.Files)
         {
             // Paths were validated when the manifest was parsed: relative, no "..", so this stays inside.
-            var target = Path.Combine(localDirectory, file.Path);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var partial = target + ".partial";
-            try
-            {
-                await using (var source = await OpenFileAsync(artifact, file.Path, cancellationToken).ConfigureAwait(false))
-                await using (var sink = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
-                {
-                    await source.CopyToAsync(sink, BufferSize, cancellationToken).ConfigureAwait(false);
-                }
-                File.Move(partial, target, overwrite: true);
-            }
-            catch
-            {
-                // Never leave a file that failed its check where it could be mistaken for a good one.
-                try
-                {
-                    File.Delete(partial);
-                }
-                catch (IOException)
-                {
-                    // The original error matters more.
-                }
-                throw;
-            }
+            await SaveAsync(() => OpenFileAsync(artifact, file.Path, cancellationToken), Path.Combine(localDirectory, file.Path),
+                cancellationToken).ConfigureAwait(false);
         }
         return artifact;
+    }
+
+    /// <summary>
+    /// Downloads one object as it is, for inputs that no manifest describes (data files); like
+    /// <see cref="DownloadAsync"/>, the local file appears only once it is whole.
+    /// </summary>
+    public Task DownloadObjectAsync(string key, string localPath, CancellationToken cancellationToken = default) =>
+        SaveAsync(() => store.OpenReadAsync(ArtifactKeys.Validate(key), cancellationToken: cancellationToken), localPath, cancellationToken);
+
+    /// <summary>Copies a stream into <paramref name="target"/> through a <c>.partial</c> file, renamed when complete.</summary>
+    static async Task SaveAsync(Func<Task<Stream>> open, string target, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var partial = target + ".partial";
+        try
+        {
+            await using (var source = await open().ConfigureAwait(false))
+            await using (var sink = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
+            {
+                await source.CopyToAsync(sink, BufferSize, cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(partial, target, overwrite: true);
+        }
+        catch
+        {
+            // Never leave a file that failed its check where it could be mistaken for a good one.
+            try
+            {
+                File.Delete(partial);
+            }
+            catch (IOException)
+            {
+                // The original error matters more.
+            }
+            throw;
+        }
     }
 
     /// <summary>

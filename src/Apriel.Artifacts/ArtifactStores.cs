@@ -63,6 +63,34 @@ public static class ArtifactStores
         return ArtifactKeys.ValidatePrefix(uri[store.Root.Length..], nameof(uri));
     }
 
+    /// <summary>
+    /// The store that holds the artifact at <paramref name="uri"/> and its key there: for <c>s3://bucket/key</c> the
+    /// bucket (one store serves every input in it); for <c>file:///dir/name</c> the parent directory (a local store's root
+    /// is a directory it may create). A directory's key keeps its trailing '/': <c>s3://b/p/model/</c> is
+    /// (<c>s3://b/</c>, <c>p/model/</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not an s3:// or file:/// URI, or a key that could escape its store.</exception>
+    public static (string Root, string Key) Locate(string uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (uri.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            var slash = uri.IndexOf('/', "s3://".Length);
+            if (slash < 0 || slash == "s3://".Length) throw new ArgumentException($"\"{uri}\" names no bucket and key.", nameof(uri));
+            return (uri[..(slash + 1)], ArtifactKeys.ValidatePrefix(uri[(slash + 1)..], nameof(uri)));
+        }
+        if (uri.StartsWith("file://", StringComparison.Ordinal)
+            && Uri.TryCreate(uri, UriKind.Absolute, out var file) && file.IsFile && string.IsNullOrEmpty(file.Host))
+        {
+            var path = file.LocalPath;
+            var name = path.TrimEnd('/');
+            var parent = name.LastIndexOf('/');
+            if (parent <= 0) throw new ArgumentException($"\"{uri}\" is at the file system's root; it needs a parent directory.", nameof(uri));
+            return (new Uri(path[..(parent + 1)]).AbsoluteUri, ArtifactKeys.ValidatePrefix(path[(parent + 1)..], nameof(uri)));
+        }
+        throw new ArgumentException($"\"{uri}\" is not an s3://bucket/key or file:///absolute/path URI.", nameof(uri));
+    }
+
     /// <summary>The S3 settings of an <c>s3://</c> root, from the environment. Errors name variables, never values.</summary>
     public static S3StoreOptions S3Options(string rootUri, Func<string, string?> environment)
     {

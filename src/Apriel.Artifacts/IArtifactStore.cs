@@ -14,8 +14,9 @@ public interface IArtifactStore : IDisposable
 
     /// <summary>
     /// Stores exactly <paramref name="length"/> bytes read from <paramref name="content"/> under <paramref name="key"/>,
-    /// replacing any object there. A source that ends early is refused (<see cref="InvalidDataException"/>). A seekable
-    /// source is rewound and re-read when a transient failure is retried; a non-seekable one is tried once.
+    /// replacing any object there. A source that ends early is refused (<see cref="InvalidDataException"/>); what the
+    /// source throws comes out as thrown, never retried. The source is read once, front to back (rewinding is never
+    /// needed): a store that retries transient failures (S3) resends bytes it holds.
     /// </summary>
     Task PutAsync(string key, Stream content, long length, CancellationToken cancellationToken = default);
 

@@ -40,9 +40,12 @@ public static class TransientErrors
         InternalServerException => true,
         ObjectNotFoundException or BucketNotFoundException or AccessDeniedException or AuthorizationException
             or ForbiddenException or InvalidObjectNameException or InvalidBucketNameException => false,
-        MinioException m => m.Response?.Code is { } code && TransientCodes.Contains(code),
+        MinioException m => m.Response?.Code is { } code && IsTransientCode(code),
         _ => error.InnerException is { } inner && IsTransient(inner),
     };
+
+    /// <summary>Whether an S3 error code means "busy or hiccuped" (InternalError, SlowDown, ...), whatever status carried it.</summary>
+    public static bool IsTransientCode(string code) => TransientCodes.Contains(code);
 
     /// <summary>5xx, 429 Too Many Requests and 408 Request Timeout.</summary>
     public static bool IsTransientStatus(HttpStatusCode status) =>

@@ -106,4 +106,28 @@ public sealed class ArtifactStoresTests
         Assert.Throws<ArgumentException>(() => ArtifactStores.KeyIn(store, "s3://bucket/runs/../secrets/"));
         Assert.Throws<ArgumentException>(() => ArtifactStores.KeyIn(store, "s3://bucket/runs/"));
     }
+
+    [Theory]
+    [InlineData("s3://bucket/p/ns/x/run/model/", "s3://bucket/", "p/ns/x/run/model/")]
+    [InlineData("s3://bucket/datasets/tiny/text.jsonl", "s3://bucket/", "datasets/tiny/text.jsonl")]
+    [InlineData("s3://bucket/", "s3://bucket/", "")]
+    [InlineData("file:///data/runs/ns/x/run/model/", "file:///data/runs/ns/x/run/", "model/")]
+    [InlineData("file:///data/runs/ns/x/run/model", "file:///data/runs/ns/x/run/", "model")]
+    [InlineData("file:///data/my%20runs/model/", "file:///data/my%20runs/", "model/")]
+    public void Should_locate_the_store_and_key_of_an_artifact_uri(string uri, string root, string key)
+    {
+        Assert.Equal((root, key), ArtifactStores.Locate(uri));
+    }
+
+    [Theory]
+    [InlineData("s3://bucket/runs/../secrets/")]
+    [InlineData("s3:///key")]
+    [InlineData("s3://bucket")]
+    [InlineData("file:///model/")]
+    [InlineData("/data/runs/model/")]
+    [InlineData("https://host/model/")]
+    public void Should_refuse_to_locate_what_is_not_an_artifact_uri(string uri)
+    {
+        Assert.Throws<ArgumentException>(() => ArtifactStores.Locate(uri));
+    }
 }

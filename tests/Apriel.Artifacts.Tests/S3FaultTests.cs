@@ -64,11 +64,12 @@ public sealed class S3FaultTests(S3Fixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_restart_a_multipart_upload_that_fails_in_a_part()
+    public async Task Should_retry_a_part_of_a_multipart_upload_that_fails()
     {
         var data = Bytes.Random(20 * 1024 * 1024, seed: 3);
-        await using var content = new MemoryStream(data);
-        // Request 1 starts the multipart upload, request 2 sends its first part: that one fails.
+        // Not seekable: the part is retried from the bytes already read, never by reading the source again.
+        await using var content = new FailingStream(data, failAfter: data.Length + 1);
+        // Request 1 starts the multipart upload, request 2 sends a part: that one fails.
         transport.FailAfter(1, 1, HttpStatusCode.ServiceUnavailable, "SlowDown");
 
         await Store.PutAsync("big", content, data.Length);
@@ -76,6 +77,23 @@ public sealed class S3FaultTests(S3Fixture fixture) : IAsyncLifetime
         Assert.EndsWith(" part range= if-match=", transport.Requests[1]);
         Assert.Equal(Bytes.Sha256(data), Bytes.Sha256(await Store.GetAsync("big")));
         Assert.Single(waits);
+    }
+
+    [Fact]
+    public async Task Should_abort_a_multipart_upload_whose_part_is_refused()
+    {
+        await Store.PutAsync("big", Bytes.Text("previous"));
+        var data = Bytes.Random(40 * 1024 * 1024, seed: 4);
+        transport.Requests.Clear();
+        transport.FailAfter(2, 1, HttpStatusCode.Forbidden, "AccessDenied");
+
+        var error = await Assert.ThrowsAsync<ArtifactStoreException>(() => Store.PutAsync("big", data));
+
+        Assert.Equal("AccessDenied", error.ErrorCode);
+        Assert.Contains(transport.Requests, r => r.StartsWith("DELETE ", StringComparison.Ordinal) && r.Contains("/store/big", StringComparison.Ordinal));
+        Assert.DoesNotContain(transport.Requests, r => r.StartsWith("POST ", StringComparison.Ordinal) && r != transport.Requests[0]); // never completed
+        Assert.Equal(Bytes.Text("previous"), await Store.GetAsync("big"));
+        Assert.Empty(waits);
     }
 
     [Fact]

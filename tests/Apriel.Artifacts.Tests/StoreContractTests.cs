@@ -24,7 +24,7 @@ public abstract class StoreContractTests : StoreTestBase
     [Fact]
     public async Task Should_round_trip_an_object_larger_than_a_multipart_part()
     {
-        // 16 MiB parts above 5 MiB in Minio: 2 full parts and a short one.
+        // In S3, 5 MiB parts above 15 MiB (TestStores.Options): 6 full parts and a short one.
         var data = Bytes.Random(2 * 16 * MiB + 12345);
 
         await Store.PutAsync("big/model.safetensors", data);
@@ -85,8 +85,8 @@ public abstract class StoreContractTests : StoreTestBase
         var data = Bytes.Random(20 * MiB + 7, seed: 5);
         await Store.PutAsync("big", data);
 
-        // Spans the boundary between the first and second 16 MiB part.
-        Assert.Equal(data[(16 * MiB - 3)..(16 * MiB + 5)], await Store.GetAsync("big", 16 * MiB - 3, 8));
+        // Spans the boundary between the third and fourth 5 MiB part in S3.
+        Assert.Equal(data[(15 * MiB - 3)..(15 * MiB + 5)], await Store.GetAsync("big", 15 * MiB - 3, 8));
     }
 
     [Theory]
@@ -218,13 +218,15 @@ public abstract class StoreContractTests : StoreTestBase
         Assert.NotNull(await Store.GetSizeAsync("a/bc"));
     }
 
-    [Fact]
-    public async Task Should_leave_nothing_under_the_key_when_a_put_fails_midway()
+    [Theory]
+    [InlineData(8 * MiB, 6 * MiB)] // one PUT in S3
+    [InlineData(20 * MiB, 12 * MiB)] // multipart in S3: dies reading the third part, two sent
+    public async Task Should_leave_nothing_under_the_key_when_a_put_fails_midway(int size, int failAfter)
     {
-        var data = Bytes.Random(8 * MiB);
+        var data = Bytes.Random(size);
 
         await Assert.ThrowsAsync<FailingStream.SimulatedCrash>(
-            () => Store.PutAsync("crash/file", new FailingStream(data, failAfter: 6 * MiB), data.Length));
+            () => Store.PutAsync("crash/file", new FailingStream(data, failAfter), data.Length));
 
         Assert.Null(await Store.GetSizeAsync("crash/file"));
         Assert.Empty(await Store.ListAsync(""));

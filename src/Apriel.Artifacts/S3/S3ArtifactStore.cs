@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Runtime.ExceptionServices;
-using Apriel.Artifacts.Streams;
 using Minio;
 using Minio.DataModel.Args;
 using Minio.Exceptions;
@@ -10,23 +8,22 @@ using Minio.Exceptions;
 namespace Apriel.Artifacts.S3;
 
 /// <summary>
-/// An artifact store in an S3 bucket (AWS S3, MinIO, or any S3-protocol server), through the Minio client: puts
-/// stream through Minio's multipart upload (16 MiB parts above 5 MiB, one request below), so a file is never
-/// buffered whole. Reads are a presigned GET on our own HttpClient: Minio's GetObjectAsync only hands the body to a
-/// callback, after an extra HEAD, and before checking the status; a plain GET gives a stream the caller owns, one
-/// request per ranged read, and a checked status. Every operation retries transient errors (<see cref="RetryPolicy"/>).
+/// An artifact store in an S3 bucket (AWS S3, MinIO, or any S3-protocol server). Uploads are our own requests
+/// (<see cref="S3Requests"/>, S3ArtifactStore.Upload.cs): the source is read once, in parts held in memory, several in
+/// flight, so a file is never buffered whole and each part retries on its own. Reads are a presigned GET on our own
+/// HttpClient: Minio's GetObjectAsync only hands the body to a callback, after an extra HEAD, and before checking the
+/// status; a plain GET gives a stream the caller owns, one request per ranged read, and a checked status. Stat, list and
+/// delete go through the Minio client. Every operation retries transient errors (<see cref="RetryPolicy"/>).
 /// </summary>
-public sealed class S3ArtifactStore : IArtifactStore
+public sealed partial class S3ArtifactStore : IArtifactStore
 {
     // Presigned URLs are used at once; the expiry only has to outlast clock skew and a slow first byte.
     const int PresignExpirySeconds = 3600;
 
-    // Minio 7.0.0 uploads objects of this size or more in parts (its Constants.MinimumPartSize, which is internal).
-    const long MultipartThreshold = 5L * 1024 * 1024;
-
     readonly S3StoreOptions options;
     readonly HttpClient http;
     readonly IMinioClient client;
+    readonly S3Requests requests;
 
     /// <param name="options">Endpoint, credentials, bucket, prefix.</param>
     /// <param name="retry">Retry policy; <see cref="RetryPolicy.Default"/> when null.</param>
@@ -56,8 +53,9 @@ public sealed class S3ArtifactStore : IArtifactStore
             .WithHttpClient(http, disposeHttpClient: false);
         if (options.SessionToken is { Length: > 0 } token) minio = minio.WithSessionToken(token);
         client = minio.Build();
-        // Build() sets a 30 min timeout on the HttpClient; downloads are bounded by their read timeouts instead.
+        // Build() sets a 30 min timeout on the HttpClient; requests are bounded by RequestTimeout and read timeouts instead.
         http.Timeout = Timeout.InfiniteTimeSpan;
+        requests = new S3Requests(options, http, TimeProvider.System);
     }
 
     public string Root => options.Root;
@@ -69,53 +67,6 @@ public sealed class S3ArtifactStore : IArtifactStore
     internal TimeSpan ReadStallTimeout => options.ReadStallTimeout;
 
     public override string ToString() => options.ToString();
-
-    public async Task PutAsync(string key, Stream content, long length, CancellationToken cancellationToken = default)
-    {
-        ArtifactKeys.Validate(key);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        // A retry re-reads the source from where it started; a stream that cannot rewind gets one attempt.
-        // A failure of the source itself (the caller's) is never retried and comes out as it was thrown.
-        var origin = content.CanSeek ? content.Position : -1;
-        ExactLengthStream? body = null;
-        var policy = Retry with
-        {
-            MaxAttempts = content.CanSeek ? Retry.MaxAttempts : 1,
-            IsTransient = e => body?.SourceError is null && Retry.IsTransient(e),
-        };
-        try
-        {
-            await RunAsync("PUT", key, policy, async (attempt, ct) =>
-            {
-                if (attempt > 1) content.Position = origin;
-                body = new ExactLengthStream(content, length);
-                var args = new PutObjectArgs()
-                    .WithBucket(options.Bucket)
-                    .WithObject(FullKey(key))
-                    .WithStreamData(body)
-                    .WithObjectSize(length)
-                    .WithContentType("application/octet-stream");
-                try
-                {
-                    await client.PutObjectAsync(args, ct).ConfigureAwait(false);
-                }
-                catch when (length >= MultipartThreshold)
-                {
-                    await AbortMultipartUploadsAsync(key).ConfigureAwait(false);
-                    throw;
-                }
-                return true;
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            if (body?.SourceError is { } sourceError && e.InnerException == sourceError)
-            {
-                ExceptionDispatchInfo.Throw(sourceError);
-            }
-            throw;
-        }
-    }
 
     public async Task<Stream> OpenReadAsync(string key, long offset = 0, long? length = null, CancellationToken cancellationToken = default)
     {
@@ -188,7 +139,7 @@ public sealed class S3ArtifactStore : IArtifactStore
                 var first = errors[0];
                 throw new ArtifactStoreException(
                     $"S3 refused to delete {errors.Count} object(s) under {Root}{directory}, e.g. \"{first.Key}\": {first.Code} {first.Message}",
-                    isTransient: errors.All(e => e.Code is "InternalError" or "SlowDown" or "ServiceUnavailable"), errorCode: first.Code);
+                    isTransient: errors.All(e => TransientErrors.IsTransientCode(e.Code)), errorCode: first.Code);
             }
             return true;
         }, cancellationToken).ConfigureAwait(false);
@@ -224,20 +175,9 @@ public sealed class S3ArtifactStore : IArtifactStore
             var ranged = offset > 0 || length is not null;
             if (ranged) request.Headers.Range = new RangeHeaderValue(offset, length is { } n ? offset + n - 1 : null);
             if (etag is not null) request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
-            HttpResponseMessage message;
-            using (var headers = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                // Only until the headers: the body is read later, under S3ReadStream's stall timeout.
-                headers.CancelAfter(options.RequestTimeout);
-                try
-                {
-                    message = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"No answer to GET {Root}{key} within {options.RequestTimeout}.", e);
-                }
-            }
+            // Only until the headers: the body is read later, under S3ReadStream's stall timeout.
+            var message = await requests.SendWithinTimeoutAsync(request, HttpCompletionOption.ResponseHeadersRead, $"GET {Root}{key}", ct)
+                .ConfigureAwait(false);
             try
             {
                 var served = await CheckAnswerAsync(message, key, offset, length, ranged, ct).ConfigureAwait(false);
@@ -309,26 +249,6 @@ public sealed class S3ArtifactStore : IArtifactStore
         {
             throw new ArtifactStoreException($"S3 {operation} {Root}{key} failed: {e.GetType().Name}: {e.Message}",
                 policy.IsTransient(e), inner: e);
-        }
-    }
-
-    /// <summary>
-    /// A failed multipart put leaves its parts on the server (billed, invisible); abort them (all of this key's: two
-    /// writers of one key are a conflict anyway). Best effort with a short deadline: the put's own error is what the
-    /// caller needs, and a bucket lifecycle rule that aborts stale uploads is the backstop.
-    /// </summary>
-    async Task AbortMultipartUploadsAsync(string key)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await client.RemoveIncompleteUploadAsync(
-                new RemoveIncompleteUploadArgs().WithBucket(options.Bucket).WithObject(FullKey(key)), deadline.Token).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Any failure here must not hide the put's error.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
         }
     }
 

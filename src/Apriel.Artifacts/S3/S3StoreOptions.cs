@@ -32,6 +32,21 @@ public sealed class S3StoreOptions
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Part size of a multipart upload (more when the object would need more than S3's 10,000 parts). At least 5 MiB,
+    /// S3's smallest part.
+    /// </summary>
+    public int UploadPartSize { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Parts of one multipart upload sent at once.</summary>
+    public int UploadParallelism { get; init; } = 4;
+
+    /// <summary>
+    /// What an upload holds in memory at most: (<see cref="UploadParallelism"/> + 1) × <see cref="UploadPartSize"/> (the
+    /// parts in flight and the one being read), 80 MiB by default. An object up to this size is sent in one PUT.
+    /// </summary>
+    public long UploadMemory => (UploadParallelism + 1L) * UploadPartSize;
+
     /// <summary>A download whose body sends nothing for this long is treated as a broken connection and resumed.</summary>
     public TimeSpan ReadStallTimeout { get; init; } = TimeSpan.FromMinutes(1);
 

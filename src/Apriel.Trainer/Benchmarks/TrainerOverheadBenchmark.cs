@@ -72,7 +72,7 @@ public static class TrainerOverheadBenchmark
             for (var round = 0; round < rounds; round++)
             {
                 Settle();
-                bare.Add(Bare(spec, steps));
+                bare.Add(Bare(spec, steps, root));
                 Settle();
                 full.Add(Full(spec, steps, Path.Combine(root, $"run-{round}")));
                 log?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1}: bare {bare[^1] * 1e3:F1} ms, full {full[^1] * 1e3:F1} ms"));
@@ -90,18 +90,19 @@ public static class TrainerOverheadBenchmark
     {
         var task = new TrainingTask { Namespace = "bench", Name = "bench", RunId = "bench", Spec = spec, Output = "file://" + output + "/" };
         var watch = new Stopwatch();
-        TrainingRun.Run(task, new LocalRunOutput(output), new TrainingOptions { AfterStep = r => { if (r.Step == 1) watch.Start(); } }, CancellationToken.None);
+        TrainingRun.Run(task, new TrainingOptions { AfterStep = r => { if (r.Step == 1) watch.Start(); } }, CancellationToken.None);
         watch.Stop(); // includes the final model's commit, as a run's end does
         return watch.Elapsed.TotalSeconds / (steps - 1);
     }
 
     /// <summary>Seconds per step of forward, backward, clipping and AdamW alone on pre-made batches.</summary>
-    private static double Bare(TrainingStageSpec spec, int steps)
+    private static double Bare(TrainingStageSpec spec, int steps, string scratch)
     {
+        using var inputs = new InputFiles(scratch);
         using var model = new VisionLanguageModel(ModelPresets.Tiny).Initialize(spec.Seed);
         using var optimizer = new AdamW(Components.Freeze(model, spec.Train), spec.Optimizer);
         var preprocessor = new ImagePreprocessor(ModelPresets.Tiny.Vision.ImageSize, ModelPresets.Tiny.Vision.PatchSize);
-        var data = new DataPipeline(spec.Data, new DocumentRenderer(ByteTokenizer.ForChat(), preprocessor, ImageTokens.Pixtral, spec.Data.Loss), spec.Seed);
+        var data = new DataPipeline(spec.Data, inputs, new DocumentRenderer(ByteTokenizer.ForChat(), preprocessor, ImageTokens.Pixtral, spec.Data.Loss), spec.Seed);
         using var scope = NewDisposeScope();
         var batches = Enumerable.Range(0, steps).Select(_ => Batch.From(data.NextRows(spec.Batch.GlobalBatchSize), preprocessor)).ToList();
         var watch = new Stopwatch();

@@ -5,7 +5,7 @@ namespace Apriel.Trainer.Data;
 
 /// <summary>
 /// A stage's data: its sources (by format), the mixture, and the packer, from a <see cref="DataSpec"/> whose source URIs
-/// are local (<see cref="LocalPaths"/>). <see cref="NextRows"/> gives the rows of one global batch; <see cref="Position"/>
+/// are read through <see cref="InputFiles"/>. <see cref="NextRows"/> gives the rows of one global batch; <see cref="Position"/>
 /// after it is what a checkpoint saves.
 /// </summary>
 public sealed class DataPipeline
@@ -15,11 +15,11 @@ public sealed class DataPipeline
     private DocumentStream stream;
     private Packer packer;
 
-    public DataPipeline(DataSpec spec, DocumentRenderer renderer, long seed, DataPosition? position = null)
+    public DataPipeline(DataSpec spec, InputFiles inputs, DocumentRenderer renderer, long seed, DataPosition? position = null)
     {
         this.spec = spec;
         padId = renderer.Tokenizer.PadId;
-        Sources = spec.Sources.Select(s => Open(s, renderer, seed)).ToList();
+        Sources = spec.Sources.Select(s => Open(s, inputs, renderer, seed)).ToList();
         Weights = spec.Sources.Select(s => s.Weight).ToList();
         stream = new DocumentStream(Sources, Weights, position);
         packer = new Packer(stream, spec.SequenceLength, spec.Packing, padId);
@@ -61,11 +61,8 @@ public sealed class DataPipeline
         return rows;
     }
 
-    private static IDocumentSource Open(DataSource source, DocumentRenderer renderer, long seed)
-    {
-        var path = LocalPaths.Resolve(source.Uri);
-        return source.Format == DataFormat.SyntheticVisual
-            ? new SyntheticSource(source, path, renderer, seed)
-            : new RecordSource(source, path, renderer, seed);
-    }
+    private static IDocumentSource Open(DataSource source, InputFiles inputs, DocumentRenderer renderer, long seed) =>
+        source.Format == DataFormat.SyntheticVisual
+            ? new SyntheticSource(source, inputs.LocalDirectory(source.Uri, ImageFiles.IsImage), renderer, seed)
+            : new RecordSource(source, inputs, renderer, seed);
 }

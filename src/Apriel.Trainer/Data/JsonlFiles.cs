@@ -2,36 +2,36 @@ using System.Text.Json;
 
 namespace Apriel.Trainer.Data;
 
-/// <summary>A record of a JSONL source and where it came from (for messages and relative image paths).</summary>
+/// <summary>A record of a JSONL source and where it came from (its file's location: for messages and relative image paths).</summary>
 public sealed record JsonlRecord(JsonElement Value, string File, int Line)
 {
     public string Where => $"{File}:{Line}";
 }
 
-/// <summary>Reads JSONL: a file, or every <c>*.jsonl</c> file of a directory (and below), in path order. Blank lines are skipped.</summary>
+/// <summary>Reads JSONL files (<see cref="InputFiles"/> lists a source's: a file, or every <c>*.jsonl</c> of a directory). Blank lines are skipped.</summary>
 public static class JsonlFiles
 {
-    public static IReadOnlyList<JsonlRecord> Read(string path)
+    /// <summary>Whether a file of a directory source is read as JSONL.</summary>
+    public static bool IsJsonl(string path) => path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+
+    public static IReadOnlyList<JsonlRecord> Read(IReadOnlyList<InputFile> files)
     {
-        var files = Directory.Exists(path)
-            ? Directory.EnumerateFiles(path, "*.jsonl", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList()
-            : File.Exists(path) ? [path] : throw new FileNotFoundException($"data source {path} not found", path);
         var records = new List<JsonlRecord>();
         foreach (var file in files)
         {
             var number = 0;
-            foreach (var line in File.ReadLines(file))
+            foreach (var line in File.ReadLines(file.Path))
             {
                 number++;
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 try
                 {
                     using var doc = JsonDocument.Parse(line);
-                    records.Add(new JsonlRecord(doc.RootElement.Clone(), file, number));
+                    records.Add(new JsonlRecord(doc.RootElement.Clone(), file.Location, number));
                 }
                 catch (JsonException e)
                 {
-                    throw new InvalidDataException($"{file}:{number}: not a JSON object ({e.Message})", e);
+                    throw new InvalidDataException($"{file.Location}:{number}: not a JSON object ({e.Message})", e);
                 }
             }
         }

@@ -4,10 +4,10 @@ namespace Apriel.Trainer.Training;
 
 /// <summary>
 /// Where a run's outputs go (<c>ArtifactLayout</c>: <c>checkpoints/step-NNNNNNN/</c>, <c>model/</c>, <c>progress.json</c>)
-/// — the one place the artifact store plugs in. The trainer writes every checkpoint and model into a local staged
-/// directory and then hands it over whole: <see cref="LocalRunOutput"/> renames it into place; an implementation over
-/// <c>Apriel.Artifacts</c> uploads it with the commit protocol (files, then MANIFEST.json) and downloads a checkpoint to
-/// resume from. Calls are synchronous; a checkpoint is committed when <see cref="CommitCheckpoint"/> returns.
+/// — where the artifact store plugs in. The trainer writes every checkpoint and model into a local staged directory and
+/// then hands it over whole; <see cref="StoreRunOutput"/> uploads it with the commit protocol (files, then MANIFEST.json)
+/// and downloads a checkpoint to resume from. Calls are synchronous; a checkpoint is committed when
+/// <see cref="CommitCheckpoint"/> returns.
 /// </summary>
 public interface IRunOutput
 {

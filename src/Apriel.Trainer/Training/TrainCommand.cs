@@ -5,14 +5,13 @@ using Apriel.Api.Manifests;
 using Apriel.Api.Runs;
 using Apriel.Artifacts;
 using Apriel.Trainer.Checkpoints;
-using Apriel.Trainer.Data;
 using Apriel.Trainer.Model;
 
 namespace Apriel.Trainer.Training;
 
 /// <summary>
-/// <c>apriel-trainer train --task FILE</c>: runs a TrainingTask (JSON in the API's wire format) into its output directory
-/// (<c>file:///…</c>). SIGTERM (or SIGINT) asks the loop to stop after the current step: it commits a checkpoint and the
+/// <c>apriel-trainer train --task FILE</c>: runs a TrainingTask (JSON in the API's wire format) from its inputs into its
+/// output directory (<c>s3://…</c> or <c>file:///…</c>). SIGTERM (or SIGINT) asks the loop to stop after the current step: it commits a checkpoint and the
 /// process exits with <see cref="ExitCodes.Preempted"/> (75), which the operator's pod failure policy treats as a
 /// preemption; a later run of the same task resumes from that checkpoint.
 /// </summary>
@@ -52,19 +51,15 @@ public static class TrainCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         try
         {
-            // Outputs go to the artifact store with the commit protocol; files are staged on local scratch first.
-            // Scratch is private to this process: resuming reads from the store, never from a previous scratch.
-            using var store = ArtifactStores.Open(task.Output);
-            using var scratch = Scratch.Create(task.RunId);
-            var outcome = TrainingRun.Run(task, new StoreRunOutput(store, task, scratch.Path),
-                new TrainingOptions { Threads = threads, ProgressInterval = progressInterval, Log = output }, stop.Token);
+            var outcome = TrainingRun.Run(task, new TrainingOptions { Threads = threads, ProgressInterval = progressInterval, Log = output }, stop.Token);
             return outcome == TrainingOutcome.Preempted ? ExitCodes.Preempted : ExitCodes.Ok;
         }
         catch (Exception e) when (e is InvalidDataException or CheckpointException or ModelConfigException or ArgumentException
-            or ArtifactIntegrityException
+            or ArtifactIntegrityException or ArtifactNotFoundException or ArtifactStoreException
             or NotSupportedException or FileNotFoundException or DirectoryNotFoundException)
         {
-            // Inputs that cannot be trained on: say which and why, without a stack trace.
+            // Inputs that cannot be trained on, or a store that cannot be reached (after its retries): say which and why,
+            // without a stack trace.
             output.WriteLine($"error: {e.Message}");
             return ExitCodes.Invalid;
         }

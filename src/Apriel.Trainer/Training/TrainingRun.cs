@@ -1,5 +1,6 @@
 using Apriel.Api.Runs;
 using Apriel.Api.V1Alpha1;
+using Apriel.Artifacts;
 using Apriel.Trainer.Checkpoints;
 using Apriel.Trainer.Data;
 using Apriel.Trainer.Model;
@@ -28,12 +29,25 @@ public sealed record TrainingOptions
 
 /// <summary>
 /// Runs a <see cref="TrainingTask"/>: the model (the newest committed checkpoint of this run when there is one, else the
-/// task's model directory, else the preset of <c>model.init</c> initialised from the seed), component freezing, AdamW, the
+/// task's model input, else the preset of <c>model.init</c> initialised from the seed), component freezing, AdamW, the
 /// data pipeline, the budget and schedule, then the loop. A run whose final model is committed does nothing.
 /// </summary>
 public static class TrainingRun
 {
-    public static TrainingOutcome Run(TrainingTask task, IRunOutput output, TrainingOptions options, CancellationToken stop)
+    /// <summary>
+    /// Runs a task as the trainer process does: outputs committed to the artifact store at <c>task.Output</c>, inputs
+    /// read through the store, both staged on a scratch directory private to this call (resuming reads from the store,
+    /// never from an earlier scratch).
+    /// </summary>
+    public static TrainingOutcome Run(TrainingTask task, TrainingOptions options, CancellationToken stop)
+    {
+        using var store = ArtifactStores.Open(task.Output);
+        using var scratch = Scratch.Create(task.RunId);
+        using var inputs = new InputFiles(scratch.Path);
+        return Run(task, new StoreRunOutput(store, task, scratch.Path), inputs, options, stop);
+    }
+
+    public static TrainingOutcome Run(TrainingTask task, IRunOutput output, InputFiles inputs, TrainingOptions options, CancellationToken stop)
     {
         torch.set_num_threads(options.Threads);
         if (output.HasModel)
@@ -49,7 +63,7 @@ public static class TrainingRun
             _ => throw new NotSupportedException($"precision {spec.Precision} is not supported for training (FP32 or BF16)"),
         };
         var resumeFrom = output.Checkpoints().Cast<long?>().LastOrDefault();
-        var (model, tokenizer, tokenizerSource) = LoadModel(task, output, resumeFrom, dtype);
+        var (model, tokenizer, tokenizerSource) = LoadModel(task, output, inputs, resumeFrom, dtype);
         using var _ = model;
         var config = model.Config;
 
@@ -57,7 +71,7 @@ public static class TrainingRun
         using var optimizer = new AdamW(trained, spec.Optimizer);
         var preprocessor = new ImagePreprocessor(config.Vision.ImageSize, config.Vision.PatchSize);
         var imageTokens = new ImageTokens(config.ImageTokenIndex, config.ImageBreakTokenId, config.ImageEndTokenId);
-        var data = new DataPipeline(spec.Data, new DocumentRenderer(tokenizer, preprocessor, imageTokens, spec.Data.Loss), spec.Seed);
+        var data = new DataPipeline(spec.Data, inputs, new DocumentRenderer(tokenizer, preprocessor, imageTokens, spec.Data.Loss), spec.Seed);
         Budget.AccumulationSteps(spec.Batch);
         var total = Budget.TotalSteps(spec.Budget, spec.Batch, spec.Data.SequenceLength, data.RowsForEpochs);
         var schedule = LearningRateSchedule.From(spec.Schedule, spec.Optimizer.LearningRate, total);
@@ -94,10 +108,10 @@ public static class TrainingRun
     }
 
     /// <summary>The model to train, its tokenizer, and a directory holding the tokenizer's files (null for a byte tokenizer).</summary>
-    private static (VisionLanguageModel, ITokenizer, string?) LoadModel(TrainingTask task, IRunOutput output, long? checkpoint, ScalarType dtype)
+    private static (VisionLanguageModel, ITokenizer, string?) LoadModel(TrainingTask task, IRunOutput output, InputFiles inputs, long? checkpoint, ScalarType dtype)
     {
         string? directory = checkpoint is { } step ? output.OpenCheckpoint(step)
-            : task.Model is { } input ? LocalPaths.Resolve(input.Uri) : null;
+            : task.Model is { } input ? inputs.Model(input) : null;
         if (directory is not null)
         {
             var model = ModelCheckpoint.Load(directory, dtype);

@@ -11,8 +11,14 @@ static class TestStores
     /// <summary>Retries without sleeping; records nothing.</summary>
     public static RetryPolicy NoWait { get; } = new() { Jitter = false, Delay = (_, _) => Task.CompletedTask };
 
+    /// <summary>
+    /// Options of a test store: 5 MiB parts (S3's smallest), two in flight, so multipart above 15 MiB and both kinds of
+    /// upload are exercised by small objects.
+    /// </summary>
     public static S3StoreOptions Options(S3Server server, string bucket, string prefix = "store/") => new()
     {
+        UploadPartSize = 5 * 1024 * 1024,
+        UploadParallelism = 2,
         Endpoint = server.HostAndPort,
         Secure = false,
         AccessKey = S3Server.AccessKey,
@@ -33,6 +39,7 @@ static class TestStores
             {
                 Endpoint = options.Endpoint, Secure = options.Secure, AccessKey = options.AccessKey, SecretKey = options.SecretKey,
                 Bucket = options.Bucket, Prefix = options.Prefix, ReadStallTimeout = stall,
+                UploadPartSize = options.UploadPartSize, UploadParallelism = options.UploadParallelism,
             };
         }
         return new S3ArtifactStore(options, retry ?? NoWait, transport);

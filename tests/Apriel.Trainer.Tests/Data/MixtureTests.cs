@@ -35,7 +35,7 @@ public sealed class MixtureTests
                 TestData.Source("multimodal", "captions.jsonl", DataFormat.ImageText, weight: 30),
             ],
         };
-        var pipeline = new DataPipeline(spec, TestData.Renderer(), seed: 14);
+        var pipeline = new DataPipeline(spec, TestData.Inputs, TestData.Renderer(), seed: 14);
 
         pipeline.NextRows(40);
 

@@ -94,10 +94,10 @@ public sealed class PackingTests
             SequenceLength = 64, // short rows: text documents are cut into pieces, so positions fall inside documents too
             Sources = [TestData.Source("text", "text.jsonl", DataFormat.Text), TestData.Source("chat", "reasoning-chat.jsonl", DataFormat.Chat, 2)],
         };
-        var straight = new DataPipeline(spec, TestData.Renderer(), seed: 5);
+        var straight = new DataPipeline(spec, TestData.Inputs, TestData.Renderer(), seed: 5);
         var expected = Enumerable.Range(0, 12).Select(_ => straight.NextRows(3)).ToList();
 
-        var resumed = new DataPipeline(spec, TestData.Renderer(), seed: 5);
+        var resumed = new DataPipeline(spec, TestData.Inputs, TestData.Renderer(), seed: 5);
         var positions = new List<DataPosition>();
         for (var i = 0; i < 12; i++)
         {
@@ -108,7 +108,7 @@ public sealed class PackingTests
         Assert.Contains(positions, p => p.Piece > 0);
         foreach (var at in new[] { 0, 4, 7, 10 })
         {
-            var fresh = new DataPipeline(spec, TestData.Renderer(), seed: 5, positions[at]);
+            var fresh = new DataPipeline(spec, TestData.Inputs, TestData.Renderer(), seed: 5, positions[at]);
             for (var i = at + 1; i < 12; i++)
             {
                 var rows = fresh.NextRows(3);
@@ -123,7 +123,7 @@ public sealed class PackingTests
     {
         using var scope = NewDisposeScope();
         var spec = new DataSpec { SequenceLength = 256, Loss = LossTokens.All, Sources = [TestData.Source("captions", "captions.jsonl", DataFormat.ImageText)] };
-        var rows = new DataPipeline(spec, TestData.Renderer(), seed: 1).NextRows(2);
+        var rows = new DataPipeline(spec, TestData.Inputs, TestData.Renderer(), seed: 1).NextRows(2);
 
         var batch = Batch.From(rows, TestData.Preprocessor);
 

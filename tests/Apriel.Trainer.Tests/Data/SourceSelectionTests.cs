@@ -43,9 +43,9 @@ public sealed class SourceSelectionTests
     public void Should_apply_the_selection_to_a_real_source_file()
     {
         var spec = TestData.Source("sft", "reasoning-chat.jsonl", DataFormat.Chat) with { Subset = new SubsetSpec { Fraction = 0.25, StratifyBy = "kind" } };
-        var all = new RecordSource(TestData.Source("sft", "reasoning-chat.jsonl", DataFormat.Chat), spec.Uri, TestData.Renderer(), seed: 1);
+        var all = new RecordSource(TestData.Source("sft", "reasoning-chat.jsonl", DataFormat.Chat), TestData.Inputs, TestData.Renderer(), seed: 1);
 
-        var subset = new RecordSource(spec, spec.Uri, TestData.Renderer(), seed: 1);
+        var subset = new RecordSource(spec, TestData.Inputs, TestData.Renderer(), seed: 1);
 
         Assert.InRange(subset.Count, all.Count / 4 - 3, all.Count / 4 + 3);
     }

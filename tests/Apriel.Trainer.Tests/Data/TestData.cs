@@ -36,6 +36,9 @@ internal static class TestData
 
     public static string Path(string relative) => System.IO.Path.Combine(Root, TinyDataset.Directory, relative);
 
+    /// <summary>Reads the tests' local data where it is (nothing remote is fetched, so no scratch of its own is needed).</summary>
+    public static InputFiles Inputs { get; } = new(System.IO.Path.GetTempPath());
+
     public static ImagePreprocessor Preprocessor { get; } = new(ModelPresets.Tiny.Vision.ImageSize, ModelPresets.Tiny.Vision.PatchSize);
 
     public static DocumentRenderer Renderer(LossTokens loss = LossTokens.All) =>

@@ -43,7 +43,7 @@ public sealed class TinyDatasetTests
     public void Should_size_the_chats_for_the_tiny_sft_stages()
     {
         // sft packs into 256; sft-long splits the data at 128 tokens (minTokens: 128 / maxTokens: 128), so both sides exist.
-        var source = new RecordSource(TestData.Source("sft", "reasoning-chat.jsonl", DataFormat.Chat), TestData.Path("reasoning-chat.jsonl"),
+        var source = new RecordSource(TestData.Source("sft", "reasoning-chat.jsonl", DataFormat.Chat), TestData.Inputs,
             TestData.Renderer(LossTokens.Responses), seed: 0);
 
         Assert.All(source.Lengths, l => Assert.InRange(l, 40, 256));
@@ -56,7 +56,7 @@ public sealed class TinyDatasetTests
     [InlineData(7)] // a JPEG
     public void Should_caption_what_the_image_shows(int index)
     {
-        var record = JsonlFiles.Read(TestData.Path("captions.jsonl"))[index].Value;
+        var record = JsonlFiles.Read(TestData.Inputs.Files(TestData.Path("captions.jsonl"), JsonlFiles.IsJsonl))[index].Value;
         var image = ImageFiles.Load(TestData.Path(record.GetProperty("images")[0].GetString()!));
         var first = record.GetProperty("shapes")[0];
         var box = first.GetProperty("box").EnumerateArray().Select(x => x.GetInt32()).ToArray();

@@ -22,13 +22,13 @@ public sealed class BudgetTests
     public void Should_count_the_rows_that_epochs_over_the_data_pack_into()
     {
         var spec = new DataSpec { SequenceLength = 256, Sources = [TestData.Source("sft", "reasoning-chat.jsonl", DataFormat.Chat)] };
-        var pipeline = new DataPipeline(spec, TestData.Renderer(LossTokens.Responses), seed: 16);
+        var pipeline = new DataPipeline(spec, TestData.Inputs, TestData.Renderer(LossTokens.Responses), seed: 16);
         var records = pipeline.Sources[0].Count;
 
         var rows = pipeline.RowsForEpochs(2);
 
         // Counted independently: rows until 2 × records documents are consumed.
-        var check = new DataPipeline(spec, TestData.Renderer(LossTokens.Responses), seed: 16);
+        var check = new DataPipeline(spec, TestData.Inputs, TestData.Renderer(LossTokens.Responses), seed: 16);
         long expected = 0;
         while (check.Position.Documents < 2 * records)
         {

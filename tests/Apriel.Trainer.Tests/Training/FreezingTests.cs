@@ -15,12 +15,14 @@ public sealed class FreezingTests
     {
         using var before = new TempDir();
         using var run = new TempDir();
-        using (var model = new VisionLanguageModel(ModelPresets.Tiny).Initialize(5)) ModelCheckpoint.Save(model, before.Path);
+        var initialModel = Path.Combine(before.Path, "model");
+        using (var model = new VisionLanguageModel(ModelPresets.Tiny).Initialize(5)) ModelCheckpoint.Save(model, initialModel);
+        TinyStages.Commit(initialModel);
         var spec = TinyStages.Shrunk("05-cpt-1.yaml", steps: 3) with { Train = [trained] }; // text and images, so every component gets gradients
 
-        TinyStages.Run(TinyStages.Task(spec, run.Path, modelDirectory: before.Path));
+        TinyStages.Run(TinyStages.Task(spec, run.Path, modelDirectory: initialModel));
 
-        using var initial = ModelCheckpoint.Load(before.Path);
+        using var initial = ModelCheckpoint.Load(initialModel);
         using var final = ModelCheckpoint.Load(Path.Combine(run.Path, "model"));
         var after = final.state_dict();
         foreach (var (name, weight) in initial.state_dict())

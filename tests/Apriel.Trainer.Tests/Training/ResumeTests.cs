@@ -56,7 +56,7 @@ public sealed class ResumeTests
             using var cancel = new CancellationTokenSource();
             var (outcome, _) = TinyStages.Run(task, cancel.Token, r => { if (r.Step == stop) cancel.Cancel(); });
             Assert.Equal(TrainingOutcome.Preempted, outcome);
-            Assert.Contains(stop, new LocalRunOutput(run.Path).Checkpoints());
+            Assert.Contains(stop, TinyStages.Checkpoints(task));
         }
         Assert.Equal(TrainingOutcome.Completed, TinyStages.Run(task).Outcome);
         return run.Path;
@@ -94,7 +94,7 @@ public sealed class ResumeTests
 
         // A crash after step 7 (no checkpoint written for it): the run resumes from step 4's.
         Assert.Throws<InvalidOperationException>(() => TinyStages.Run(task, afterStep: r => { if (r.Step == 7) throw new InvalidOperationException("killed"); }));
-        Assert.Equal([4L], new LocalRunOutput(run.Path).Checkpoints());
+        Assert.Equal([4L], TinyStages.Checkpoints(task));
         var (outcome, steps) = TinyStages.Run(task);
 
         Assert.Equal(TrainingOutcome.Completed, outcome);
@@ -121,7 +121,7 @@ public sealed class ResumeTests
         RunWithStops(run, DType.FP32, 5);
 
         // Written: 4, 5 (the stop), 8, 12; kept: the equispaced 4, 8, 12 (5 was the newest only until 8).
-        Assert.Equal([4L, 8, 12], new LocalRunOutput(run.Path).Checkpoints());
+        Assert.Equal([4L, 8, 12], TinyStages.Checkpoints(TinyStages.Task(Spec(), run.Path)));
         var progress = JsonSerializer.Deserialize<Progress>(File.ReadAllText(Path.Combine(run.Path, "progress.json")), ApiJson.Options)!;
         Assert.Equal(Steps, progress.Step);
         Assert.Equal(Steps, progress.Total);
@@ -129,7 +129,7 @@ public sealed class ResumeTests
         Assert.Equal(Steps * 4 * 128, progress.Tokens);
         Assert.NotNull(progress.Loss);
         Assert.NotNull(progress.LearningRate);
-        Assert.False(Directory.Exists(Path.Combine(run.Path, ".staging")));
+        Assert.True(File.Exists(Path.Combine(run.Path, "model", "MANIFEST.json")));
     }
 
     [Fact]

@@ -63,10 +63,11 @@ public sealed class StageTests(ITestOutputHelper output)
                     else tensor.normal_(0, 0.02, generator);
                 }
             }
-            ModelCheckpoint.Save(model, misaligned.Path);
+            ModelCheckpoint.Save(model, misaligned.File("model"));
         }
+        TinyStages.Commit(misaligned.File("model"));
 
-        RunStage("04-realign.yaml", steps: 12, fromBase: true, model: misaligned.Path);
+        RunStage("04-realign.yaml", steps: 12, fromBase: true, model: misaligned.File("model"));
     }
 
     [Fact]

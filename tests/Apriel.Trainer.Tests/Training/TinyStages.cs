@@ -1,6 +1,7 @@
 using Apriel.Api.Manifests;
 using Apriel.Api.Runs;
 using Apriel.Api.V1Alpha1;
+using Apriel.Artifacts;
 using Apriel.Trainer.Tests.Data;
 using Apriel.Trainer.Training;
 
@@ -35,18 +36,41 @@ internal static class TinyStages
             Name = "stage",
             RunId = runId,
             Spec = resolved,
-            Model = modelDirectory is null ? null : new ResolvedInput { Role = "model", Source = "test", Uri = "file://" + modelDirectory, Digest = "sha256:" + new string('0', 64) },
+            Model = modelDirectory is null ? null : Input(modelDirectory),
             Output = "file://" + output + "/",
         };
     }
 
-    /// <summary>Runs a task; returns the outcome and every step's result.</summary>
+    /// <summary>A committed model directory (with its MANIFEST.json) as a task's model input, pinned to its digest.</summary>
+    public static ResolvedInput Input(string modelDirectory) => new()
+    {
+        Role = "model",
+        Source = "test",
+        Uri = new Uri(modelDirectory + "/").AbsoluteUri,
+        Digest = ArtifactDigest.Of(File.ReadAllBytes(Path.Combine(modelDirectory, ArtifactLayout.Manifest))),
+    };
+
+    /// <summary>Commits a plain model directory where it is (adds its MANIFEST.json), so that tasks can start from it.</summary>
+    public static void Commit(string modelDirectory)
+    {
+        using var store = new LocalArtifactStore(Path.GetDirectoryName(modelDirectory)!);
+        var lineage = new ArtifactLineage { Kind = "Test", Namespace = "default", Name = "test", RunId = "test" };
+        new ArtifactCommitter(store).CommitAsync(modelDirectory, Path.GetFileName(modelDirectory) + "/", lineage).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs a task as the trainer process does (outputs and inputs through the artifact store); returns the outcome and every step's result.</summary>
     public static (TrainingOutcome Outcome, List<StepResult> Steps) Run(TrainingTask task, CancellationToken stop = default, Action<StepResult>? afterStep = null)
     {
         var steps = new List<StepResult>();
-        var outcome = TrainingRun.Run(task, new LocalRunOutput(new Uri(task.Output).LocalPath),
-            new TrainingOptions { AfterStep = r => { steps.Add(r); afterStep?.Invoke(r); } }, stop);
+        var outcome = TrainingRun.Run(task, new TrainingOptions { AfterStep = r => { steps.Add(r); afterStep?.Invoke(r); } }, stop);
         return (outcome, steps);
+    }
+
+    /// <summary>Steps of the task's committed checkpoints.</summary>
+    public static IReadOnlyList<long> Checkpoints(TrainingTask task)
+    {
+        using var store = ArtifactStores.Open(task.Output);
+        return new StoreRunOutput(store, task, scratch: Path.GetTempPath()).Checkpoints();
     }
 
     public static double Mean(IEnumerable<StepResult> steps) => steps.Average(s => s.Loss);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Apriel.Api.Manifests;
 using Apriel.Api.Runs;
@@ -63,32 +62,15 @@ public sealed class TrainCommandTests
     {
         using var dir = new TempDir();
         var taskFile = WriteTask(dir, steps: 1_000_000);
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "apriel-trainer.dll"), "train", "--task", taskFile, "--progress-seconds", "0"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            // Wait until it has trained a few steps (a guard against hanging, not a speed requirement).
-            var progress = dir.File("run/progress.json");
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while (!(File.Exists(progress) && ReadStep(progress) >= 3) && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(50);
-            Assert.False(process.HasExited, output.ToString());
+        using var process = TrainerProcess.Start(taskFile, arguments: ["--progress-seconds", "0"]);
+        // Wait until it has trained a few steps (a guard against hanging, not a speed requirement).
+        var progress = dir.File("run/progress.json");
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!(File.Exists(progress) && ReadStep(progress) >= 3) && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.False(process.HasExited, process.Output);
 
-            Assert.Equal(0, Sigterm(process.Id));
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "the trainer did not stop after SIGTERM");
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill();
-        }
+        Assert.Equal(0, Sigterm(process.Id));
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "the trainer did not stop after SIGTERM");
 
         Assert.Equal(ExitCodes.Preempted, process.ExitCode);
         var checkpoints = Directory.GetDirectories(dir.File("run/checkpoints"))
@@ -96,7 +78,7 @@ public sealed class TrainCommandTests
             .Select(d => long.Parse(Path.GetFileName(d)["step-".Length..])).ToList();
         var step = Assert.Single(checkpoints);
         Assert.True(step >= 3);
-        var state = TrainingCheckpoint.ReadState(new LocalRunOutput(dir.File("run")).OpenCheckpoint(step));
+        var state = TrainingCheckpoint.ReadState(dir.File($"run/checkpoints/step-{step:D7}"));
         Assert.Equal(step, state.Step);
         Assert.Equal(step, ReadStep(dir.File("run/progress.json")));
     }
@@ -115,7 +97,7 @@ public sealed class TrainCommandTests
 
     private static int Sigterm(int pid)
     {
-        using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         kill.WaitForExit();
         return kill.ExitCode;
     }

@@ -1,0 +1,75 @@
+using Apriel.Artifacts;
+
+namespace Apriel.Trainer.Tests.Training;
+
+/// <summary>
+/// A store that records the keys put into it, in order, and can make one put die after some bytes of its content, like a
+/// trainer killed in the middle of an upload; everything else goes straight to the real store.
+/// </summary>
+internal sealed class InterceptingStore(IArtifactStore inner) : IArtifactStore
+{
+    private readonly List<string> puts = [];
+
+    /// <summary>The key whose put dies, and after how many bytes.</summary>
+    public (string Key, long AfterBytes)? Crash { get; init; }
+
+    public IReadOnlyList<string> Puts
+    {
+        get
+        {
+            lock (puts) return [.. puts];
+        }
+    }
+
+    public string Root => inner.Root;
+
+    public Task PutAsync(string key, Stream content, long length, CancellationToken cancellationToken = default)
+    {
+        lock (puts) puts.Add(key);
+        return Crash is { } crash && crash.Key == key
+            ? inner.PutAsync(key, new DyingStream(content, crash.AfterBytes), length, cancellationToken)
+            : inner.PutAsync(key, content, length, cancellationToken);
+    }
+
+    public Task<Stream> OpenReadAsync(string key, long offset = 0, long? length = null, CancellationToken cancellationToken = default) =>
+        inner.OpenReadAsync(key, offset, length, cancellationToken);
+
+    public Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken = default) => inner.GetSizeAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<ArtifactObject>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        inner.ListAsync(prefix, cancellationToken);
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+
+    public Task<int> DeleteDirectoryAsync(string directory, CancellationToken cancellationToken = default) =>
+        inner.DeleteDirectoryAsync(directory, cancellationToken);
+
+    public void Dispose() => inner.Dispose();
+
+    public sealed class SimulatedCrash() : IOException("simulated crash in the middle of an upload");
+
+    /// <summary>Reads through to <c>source</c>, then throws once <c>limit</c> bytes have passed.</summary>
+    private sealed class DyingStream(Stream source, long limit) : Stream
+    {
+        private long passed;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => passed; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (passed >= limit) throw new SimulatedCrash();
+            var n = source.Read(buffer, offset, (int)Math.Min(count, limit - passed));
+            passed += n;
+            return n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
