@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Apriel.Artifacts;
+using Apriel.Cli.Report;
 using Apriel.Cli.Run;
 
 namespace Apriel.Cli.Commands;
@@ -50,6 +51,11 @@ public static class RunCommand
         output.WriteLine($"artifacts: {store.Root}");
         var runner = new LocalRunner(store, workDirectory, output, liveDisplay: !Console.IsOutputRedirected, threads);
         var outcome = await runner.RunAsync(manifests, stop.Token);
+        if (runner.Steps.Count > 0)
+        {
+            var report = await new ReportWriter(store).WriteAsync(runner.Steps, path, Path.Combine(workDirectory, "report"), CancellationToken.None);
+            output.WriteLine($"report: {report}");
+        }
         return outcome switch
         {
             RunOutcome.Succeeded => ExitCodes.Ok,
