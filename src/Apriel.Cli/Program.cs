@@ -12,6 +12,7 @@ public static class Program
             ValidateCommand.Create(Console.Out),
             CrdsCommand.Create(Console.Out),
             RunCommand.Create(Console.Out),
+            StatusCommand.Create(Console.Out),
         };
         return root.Parse(args).Invoke();
     }

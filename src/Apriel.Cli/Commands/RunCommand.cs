@@ -39,8 +39,7 @@ public static class RunCommand
         if (ManifestFiles.LoadValid(path, output) is not { } manifests) return ExitCodes.Invalid;
 
         var workDirectory = Directory.CreateDirectory(work).FullName;
-        storeUri ??= new Uri(Path.Combine(workDirectory, "store") + "/").AbsoluteUri;
-        using var store = ArtifactStores.Open(storeUri);
+        using var store = ArtifactStores.Open(storeUri ?? WorkDirectory.DefaultStore(workDirectory));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
         {

@@ -41,10 +41,21 @@ public sealed class LocalRunner(IArtifactStore store, string workDirectory, Text
     public List<RunStep> Steps { get; } = [];
 
     /// <summary>Runs <paramref name="manifests"/> (valid, as <c>apriel validate</c> checks them).</summary>
-    public async Task<RunOutcome> RunAsync(IReadOnlyList<Manifest> manifests, CancellationToken cancellationToken)
+    public Task<RunOutcome> RunAsync(IReadOnlyList<Manifest> manifests, CancellationToken cancellationToken) =>
+        WalkAsync(manifests, execute: true, cancellationToken);
+
+    /// <summary>
+    /// Says where each resource stands without running anything: committed, started (its progress and checkpoints,
+    /// which a run resumes from), or waiting for what it reads. Succeeded when everything is committed.
+    /// </summary>
+    public Task<RunOutcome> StatusAsync(IReadOnlyList<Manifest> manifests, CancellationToken cancellationToken) =>
+        WalkAsync(manifests, execute: false, cancellationToken);
+
+    async Task<RunOutcome> WalkAsync(IReadOnlyList<Manifest> manifests, bool execute, CancellationToken cancellationToken)
     {
         var upstream = new LocalUpstream(_artifacts, store.Root);
         var ordered = PipelineOrder.Of(manifests);
+        var outcome = RunOutcome.Succeeded;
         for (var i = 0; i < ordered.Count; i++)
         {
             var manifest = ordered[i];
@@ -53,27 +64,44 @@ public sealed class LocalRunner(IArtifactStore store, string workDirectory, Text
             var (task, error) = await ResolveAsync(manifest, upstream, cancellationToken);
             if (task == null)
             {
-                output.WriteLine($"✗ {label}: {error}");
-                return RunOutcome.Failed;
+                output.WriteLine(execute ? $"✗ {label}: {error}" : $"○ {label}: waiting: {error}");
+                if (execute) return RunOutcome.Failed;
+                outcome = RunOutcome.Failed;
+                continue;
             }
             var committed = await _artifacts.CommittedModelAsync(task.Output, cancellationToken);
             var trained = committed == null;
-            if (committed == null)
+            if (committed != null)
             {
-                var (outcome, model) = await TrainAsync(label, manifest, task, cancellationToken);
-                if (outcome != RunOutcome.Succeeded) return outcome;
-                committed = model!;
+                output.WriteLine($"✓ {label}: up to date (run {task.RunId}) {committed.Uri}");
+            }
+            else if (!execute)
+            {
+                output.WriteLine(await NotCommittedAsync(label, task, cancellationToken));
+                outcome = RunOutcome.Failed;
+                continue;
             }
             else
             {
-                output.WriteLine($"✓ {label}: up to date (run {task.RunId}) {committed.Uri}");
+                var (result, model) = await TrainAsync(label, manifest, task, cancellationToken);
+                if (result != RunOutcome.Succeeded) return result;
+                committed = model!;
             }
             var checkpoints = await _artifacts.CheckpointsAsync(task.Output, cancellationToken);
             var progress = await _artifacts.ProgressAsync(task.Output, cancellationToken);
             upstream.Record(manifest.Ref, new UpstreamOutput(committed, checkpoints, progress?.Total));
             Steps.Add(new RunStep(manifest, task.RunId, task.Output, committed, trained));
         }
-        return RunOutcome.Succeeded;
+        return outcome;
+    }
+
+    async Task<string> NotCommittedAsync(string label, ResolvedTask task, CancellationToken cancellationToken)
+    {
+        var progress = await _artifacts.ProgressAsync(task.Output, cancellationToken);
+        if (progress == null) return $"○ {label}: not started (run {task.RunId})";
+        var checkpoints = await _artifacts.CheckpointsAsync(task.Output, cancellationToken);
+        var resume = checkpoints.Count > 0 ? $"; resumes from step {checkpoints[^1].Step}" : "; no checkpoint yet, restarts";
+        return $"◐ {label}: stopped at {ProgressLine.Of(progress)} (run {task.RunId}){resume}";
     }
 
     /// <summary>A resolved resource: its run, where it goes, and its task file's content.</summary>
