@@ -17,14 +17,14 @@ namespace Apriel.Operator;
 public static class OperatorHost
 {
     /// <summary>The manager with every informer and controller added, ready to run.</summary>
-    public static Manager Build(Kubernetes client, IArtifactStore store, OperatorOptions options, ILogger log, IApiRequestCounter? requests = null)
+    public static Manager Build(Kubernetes client, IArtifactStore store, OperatorOptions options, ILogger log)
     {
         var ns = options.WatchNamespace;
-        var stages = new Informer<TrainingStage>(new ApiListWatch<TrainingStage>(client, ResourceType.TrainingStages, ns, requests), "trainingstages", log);
-        var merges = new Informer<ModelMerge>(new ApiListWatch<ModelMerge>(client, ResourceType.ModelMerges, ns, requests), "modelmerges", log);
-        var jobs = new Informer<V1Job>(new ApiListWatch<V1Job>(client, ResourceType.Jobs, ns, requests), "jobs", log);
+        var stages = new Informer<TrainingStage>(new ApiListWatch<TrainingStage>(client, ResourceType.TrainingStages, ns), "trainingstages", log);
+        var merges = new Informer<ModelMerge>(new ApiListWatch<ModelMerge>(client, ResourceType.ModelMerges, ns), "modelmerges", log);
+        var jobs = new Informer<V1Job>(new ApiListWatch<V1Job>(client, ResourceType.Jobs, ns), "jobs", log);
         // Only the trainer pods: why they wait or fail goes into status.
-        var pods = new Informer<V1Pod>(new ApiListWatch<V1Pod>(client, ResourceType.Pods, ns, requests, $"{Labels.ManagedBy}={Labels.Operator}"), "pods", log);
+        var pods = new Informer<V1Pod>(new ApiListWatch<V1Pod>(client, ResourceType.Pods, ns, $"{Labels.ManagedBy}={Labels.Operator}"), "pods", log);
 
         var writer = new ClusterWriter(client);
         var artifacts = new StoreRunArtifacts(store);

@@ -33,7 +33,7 @@ public static class Program
         {
             // $KUBECONFIG, then ~/.kube/config, then the in-cluster service account.
             var config = KubernetesClientConfiguration.BuildDefaultConfig();
-            using var client = new Kubernetes(config);
+            using var client = new Kubernetes(config, new RequestMetrics());
             using var store = ArtifactStores.Open(options.Settings.ArtifactRoot);
             var manager = OperatorHost.Build(client, store, options, Log.Logger);
             await using var probes = ProbeServer.Build(options.ProbeAddress, () => manager.Ready);

@@ -55,6 +55,7 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture)
         var metrics = await http.GetStringAsync("/metrics");
         Assert.Contains("controller_runtime_reconcile_total{controller=\"trainingstage\",result=\"success\"}", metrics);
         Assert.Contains("workqueue_depth", metrics);
+        Assert.Contains("rest_client_requests_total{method=\"POST\",code=\"201\"}", metrics); // the Job it created
         Assert.Equal(0, await process.TerminateAsync(Timeout));
         Assert.Contains("\"@mt\":\"Started;", File.ReadAllText(process.LogPath)); // structured JSON logs
     }

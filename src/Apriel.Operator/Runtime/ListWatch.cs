@@ -28,7 +28,7 @@ public interface IListWatch<T>
 /// List and watch over the API server's REST interface, for any resource type: one code path for our custom
 /// resources and for Jobs and Pods. Objects are decoded with the client's JSON conventions.
 /// </summary>
-public sealed class ApiListWatch<T>(Kubernetes client, ResourceType type, string? @namespace, IApiRequestCounter? requests = null, string? labelSelector = null)
+public sealed class ApiListWatch<T>(Kubernetes client, ResourceType type, string? @namespace, string? labelSelector = null)
     : IListWatch<T> where T : IKubernetesObject<V1ObjectMeta>
 {
     // Servers end watches after at most this long; we then resume from the last resourceVersion.
@@ -74,7 +74,6 @@ public sealed class ApiListWatch<T>(Kubernetes client, ResourceType type, string
 
     async Task<HttpResponseMessage> SendAsync(string pathAndQuery, string verb, CancellationToken cancellationToken)
     {
-        requests?.Count(type, verb);
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, pathAndQuery));
         if (client.Credentials != null) await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken);
         var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -91,11 +90,4 @@ public sealed class ApiListWatch<T>(Kubernetes client, ResourceType type, string
         }
         return response;
     }
-}
-
-/// <summary>Counts API requests by resource and verb (for the requests-per-reconcile figure and metrics).</summary>
-public interface IApiRequestCounter
-{
-    /// <summary>One request was sent.</summary>
-    void Count(ResourceType type, string verb);
 }
