@@ -8,7 +8,7 @@ WORK ?= .apriel
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build test test-env crds validate run bench clean
+.PHONY: all build test test-env crds validate run bench images clean
 
 all: build
 
@@ -45,6 +45,14 @@ bench: test-env
 	tests/env/with-s3rver.sh $(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench s3 --store s3://bench/
 	$(DOTNET) build tests/Apriel.Operator.Benchmarks -c Release -nologo -clp:ErrorsOnly
 	$(DOTNET) tests/Apriel.Operator.Benchmarks/bin/Release/net10.0/linux-x64/Apriel.Operator.Benchmarks.dll 100 250 500
+
+## images: the trainer (CUDA) and operator images; needs a Docker engine (none runs on the development machines)
+TRAINER_IMAGE ?= ghcr.io/apriel-operator/trainer:0.1.0-cuda12.8
+OPERATOR_IMAGE ?= ghcr.io/apriel-operator/operator:0.1.0
+images:
+	@command -v docker >/dev/null || { echo "no docker here: build the images where a Docker engine runs (see README, Images)"; exit 1; }
+	docker build -f trainer-image/Dockerfile -t $(TRAINER_IMAGE) .
+	docker build -f trainer-image/operator.Dockerfile -t $(OPERATOR_IMAGE) .
 
 clean:
 	$(DOTNET) clean Apriel.Operator.sln -nologo -v q
