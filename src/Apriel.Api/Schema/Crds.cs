@@ -9,15 +9,19 @@ public static class Crds
     /// <summary>The entity types that have a CRD.</summary>
     public static readonly Type[] Entities = [typeof(TrainingStage), typeof(ModelMerge)];
 
-    /// <summary>File name and YAML text of each CRD.</summary>
-    public static IEnumerable<(string File, string Yaml)> Render(XmlDocs docs)
+    /// <summary>The reference generated with them.</summary>
+    public const string ReferenceFile = "README.md";
+
+    /// <summary>File name and text of each CRD (YAML), then of the reference (Markdown).</summary>
+    public static IEnumerable<(string File, string Text)> Render(XmlDocs docs)
     {
         var generator = new CrdGenerator(docs);
-        foreach (var entity in Entities)
+        var crds = Entities.Select(generator.Generate).ToList();
+        foreach (var crd in crds)
         {
-            var crd = generator.Generate(entity);
             var header = "# Generated from src/Apriel.Api by `make crds`. Do not edit.\n";
             yield return ($"{ApiGroup.Group}_{crd.Spec.Names.Plural}.yaml", header + KubernetesYaml.Serialize(crd));
         }
+        yield return (ReferenceFile, CrdReference.Render(crds));
     }
 }

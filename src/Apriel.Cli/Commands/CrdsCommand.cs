@@ -8,7 +8,7 @@ public static class CrdsCommand
 {
     public static Command Create(TextWriter output)
     {
-        var dir = new Option<string>("--output") { Description = "Directory to write the CRD YAML files to", DefaultValueFactory = _ => "crds" };
+        var dir = new Option<string>("--output") { Description = "Directory to write the CRD YAML files and their reference (README.md) to", DefaultValueFactory = _ => "crds" };
         var command = new Command("crds", "Generate the CustomResourceDefinitions from the API types") { dir };
         command.SetAction(parse => Handler(output, parse.GetValue(dir)!));
         return command;
@@ -17,9 +17,9 @@ public static class CrdsCommand
     internal static int Handler(TextWriter output, string dir)
     {
         Directory.CreateDirectory(dir);
-        foreach (var (file, yaml) in Crds.Render(LoadDocs()))
+        foreach (var (file, text) in Crds.Render(LoadDocs()))
         {
-            File.WriteAllText(Path.Combine(dir, file), yaml);
+            File.WriteAllText(Path.Combine(dir, file), text);
             output.WriteLine($"wrote {Path.Combine(dir, file)}");
         }
         return ExitCodes.Ok;
