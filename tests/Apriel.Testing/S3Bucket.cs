@@ -1,13 +1,12 @@
 using Apriel.Artifacts;
 using Apriel.Artifacts.S3;
-using Apriel.Testing;
 using Minio;
 using Minio.DataModel.Args;
 
-namespace Apriel.Trainer.Tests.Training;
+namespace Apriel.Testing;
 
 /// <summary>A fresh bucket on the shared s3rver: stores over it for the test itself, the environment for a trainer process.</summary>
-internal sealed class S3Bucket(S3Server server, string name)
+public sealed class S3Bucket(S3Server server, string name)
 {
     public string Name { get; } = name;
 
