@@ -39,6 +39,7 @@ bench:
 	$(DOTNET) build src/Apriel.Trainer -c Release -nologo -clp:ErrorsOnly
 	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench checkpoint-io
 	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench trainer-overhead
+	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench merge
 
 clean:
 	$(DOTNET) clean Apriel.Operator.sln -nologo -v q

@@ -9,5 +9,6 @@ public static class BenchCommand
     {
         CheckpointIoBenchmark.Create(output),
         TrainerOverheadBenchmark.Create(output),
+        MergeBenchmark.Create(output),
     };
 }

@@ -7,7 +7,7 @@ namespace Apriel.Trainer.Merging;
 
 /// <summary>
 /// Runs a <see cref="MergePlan"/>: output tensor by output tensor, and for elementwise methods slice by slice, it reads
-/// the source tensors, merges them in float32 and appends the result to the <see cref="ShardedWriter"/>. Memory is
+/// the source tensors, merges them (in float32) and appends the result to the <see cref="ShardedWriter"/>. Memory is
 /// bounded by a few slices (elementwise methods) or a few tensors (the others), never by the model. A reader thread
 /// reads (and hashes) ahead of the merge, at most <see cref="Ahead"/> steps, so I/O and arithmetic overlap. After the
 /// last tensor, every input shard is verified in full; a mismatch fails the run (the caller has committed nothing).
@@ -17,8 +17,8 @@ public sealed class MergeExecutor(IReadOnlyList<ModelInput> inputs, IMergeMethod
     /// <summary>Steps read ahead of the one being merged.</summary>
     public const int Ahead = 2;
 
-    /// <summary>Elements per slice by default: 4 Mi (16 MiB in float32).</summary>
-    public const long DefaultSliceElements = 4L << 20;
+    /// <summary>Elements per slice by default: 1 Mi (4 MiB in float32), large enough that per-slice costs vanish.</summary>
+    public const long DefaultSliceElements = 1L << 20;
 
     /// <summary>One unit of work: elements [First, First + Count) of a planned tensor, or all of it, shaped (Whole).</summary>
     sealed record Step(PlannedTensor Tensor, long First, long Count, bool Whole);
@@ -121,7 +121,7 @@ public sealed class MergeExecutor(IReadOnlyList<ModelInput> inputs, IMergeMethod
     {
         using var scope = NewDisposeScope();
         var tensor = loaded.Step.Tensor;
-        var sources = loaded.Sources.Select(s => s.to(ScalarType.Float32)).ToList();
+        var sources = loaded.Sources;
         var models = sources.Take(tensor.Models.Count).ToList();
         var merged = method.Merge(models, tensor.Base is null ? null : sources[^1]);
         writer.Append(merged);

@@ -40,6 +40,20 @@ public sealed class MergeMethodTests
     }
 
     [Fact]
+    public void Should_compute_in_float32_from_bf16_inputs_and_leave_the_inputs_alone()
+    {
+        var models = new[] { Random(1, 64).to(ScalarType.BFloat16), Random(2, 64).to(ScalarType.BFloat16), Random(3, 64) };
+        var copies = models.Select(m => m.clone()).ToList();
+
+        var merged = new LinearMerge([0.5, 0.25, 0.25]).Merge(models, null);
+
+        Assert.Equal(ScalarType.Float32, merged.dtype);
+        var expected = models[0].to(ScalarType.Float32) * 0.5 + models[1].to(ScalarType.Float32) * 0.25 + models[2] * 0.25;
+        Assert.True(merged.allclose(expected, rtol: 0, atol: 1e-6));
+        Assert.All(models.Zip(copies), pair => Assert.True(MergeFixtures.Identical(pair.First, pair.Second)));
+    }
+
+    [Fact]
     public void Should_resolve_weights()
     {
         Assert.Equal([1.0 / 3, 1.0 / 3, 1.0 / 3], MergeWeights.Resolve([null, null, null], normalize: false));

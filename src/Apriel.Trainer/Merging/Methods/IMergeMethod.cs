@@ -4,7 +4,8 @@ namespace Apriel.Trainer.Merging.Methods;
 
 /// <summary>
 /// A merge method as pure tensor math: one output tensor from the same tensor of every model (and of the base, for
-/// methods that take task vectors against one). Inputs are float32 and of one shape; so is the result. No I/O.
+/// methods that take task vectors against one). Inputs are of one shape, in their stored type (bf16, fp16 or fp32);
+/// arithmetic is float32, and so is the result of any arithmetic. No I/O.
 /// </summary>
 public interface IMergeMethod
 {

@@ -11,7 +11,9 @@ public sealed class LinearMerge(IReadOnlyList<double> weights) : IMergeMethod
     /// <inheritdoc/>
     public Tensor Merge(IReadOnlyList<Tensor> models, Tensor? @base)
     {
-        var sum = models[0].mul(weights[0]);
+        // Adding a bf16 tensor into a float32 sum converts it on the fly: no float32 copy of each input. The first is
+        // copied (never scaled in place: a float32 input would be changed).
+        var sum = models[0].to(ScalarType.Float32, copy: true).mul_(weights[0]);
         for (var i = 1; i < models.Count; i++) sum.add_(models[i], weights[i]);
         return sum;
     }

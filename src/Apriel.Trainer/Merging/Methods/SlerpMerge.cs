@@ -20,7 +20,7 @@ public sealed class SlerpMerge(double t) : IMergeMethod
     /// <inheritdoc/>
     public Tensor Merge(IReadOnlyList<Tensor> models, Tensor? @base)
     {
-        var (a, b) = (models[0], models[1]);
+        var (a, b) = (models[0].to(ScalarType.Float32), models[1].to(ScalarType.Float32));
         var normA = a.norm().ToDouble();
         var normB = b.norm().ToDouble();
         var cos = normA == 0 || normB == 0 ? 1 : Math.Clamp(a.flatten().dot(b.flatten()).ToDouble() / (normA * normB), -1, 1);

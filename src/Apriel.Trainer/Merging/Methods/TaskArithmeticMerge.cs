@@ -12,8 +12,9 @@ public sealed class TaskArithmeticMerge(IReadOnlyList<double> weights, double la
     public Tensor Merge(IReadOnlyList<Tensor> models, Tensor? @base)
     {
         ArgumentNullException.ThrowIfNull(@base);
-        var delta = zeros_like(@base);
-        for (var i = 0; i < models.Count; i++) delta.add_(models[i] - @base, weights[i]);
-        return @base + delta.mul_(lambda);
+        var origin = @base.to(ScalarType.Float32);
+        var delta = zeros_like(origin);
+        for (var i = 0; i < models.Count; i++) delta.add_(models[i].sub(origin), weights[i]);
+        return origin + delta.mul_(lambda);
     }
 }

@@ -19,13 +19,14 @@ public sealed class TiesMerge(IReadOnlyList<double> weights, double lambda, doub
     public Tensor Merge(IReadOnlyList<Tensor> models, Tensor? @base)
     {
         ArgumentNullException.ThrowIfNull(@base);
-        var trimmed = models.Select(m => Trim(m - @base, density)).ToList();
-        var elected = zeros_like(@base);
+        var origin = @base.to(ScalarType.Float32);
+        var trimmed = models.Select(m => Trim(m.sub(origin), density)).ToList();
+        var elected = zeros_like(origin);
         for (var i = 0; i < trimmed.Count; i++) elected.add_(trimmed[i], weights[i]);
         elected = elected.sign();
 
-        var sum = zeros_like(@base);
-        var mass = zeros_like(@base);
+        var sum = zeros_like(origin);
+        var mass = zeros_like(origin);
         for (var i = 0; i < trimmed.Count; i++)
         {
             var agrees = trimmed[i].sign().eq(elected).logical_and_(trimmed[i].ne(0)).to(ScalarType.Float32);
@@ -34,7 +35,7 @@ public sealed class TiesMerge(IReadOnlyList<double> weights, double lambda, doub
         }
         // Where no model agrees, both are 0: divide by 1 instead to give 0, not NaN.
         var mean = sum.div_(where(mass.eq(0), ones_like(mass), mass));
-        return @base + mean.mul_(lambda);
+        return origin + mean.mul_(lambda);
     }
 
     /// <summary>τ with all but its round(density·n) largest-magnitude entries (at least one) set to 0.</summary>
