@@ -65,4 +65,29 @@ public sealed record ArtifactLineage
 
     /// <summary>The inputs of the run, each pinned to the digest that was read.</summary>
     public IReadOnlyList<ResolvedInput> Inputs { get; init; } = [];
+
+    /// <summary>How a ModelMerge combined its inputs; null for a TrainingStage.</summary>
+    public MergeLineage? Merge { get; init; }
+}
+
+/// <summary>How a ModelMerge combined its inputs (the inputs themselves are <see cref="ArtifactLineage.Inputs"/>).</summary>
+public sealed record MergeLineage
+{
+    /// <summary>The merge algorithm.</summary>
+    public required MergeMethod Method { get; init; }
+
+    /// <summary>The method parameters, as the spec gave them.</summary>
+    public required MergeParameters Parameters { get; init; }
+
+    /// <summary>Type of the written weights.</summary>
+    public required DType DType { get; init; }
+
+    /// <summary>
+    /// The weight each input got, in input order, after defaulting and normalising (Linear, TaskArithmetic, Ties);
+    /// null for the methods that take none.
+    /// </summary>
+    public IReadOnlyList<double>? Weights { get; init; }
+
+    /// <summary>The decoder layers each input contributed, in input order (Passthrough); null for other methods.</summary>
+    public IReadOnlyList<LayerRange>? Layers { get; init; }
 }

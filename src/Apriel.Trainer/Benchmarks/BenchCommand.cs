@@ -10,5 +10,6 @@ public static class BenchCommand
         CheckpointIoBenchmark.Create(output),
         TrainerOverheadBenchmark.Create(output),
         S3Benchmark.Create(output),
+        MergeBenchmark.Create(output),
     };
 }

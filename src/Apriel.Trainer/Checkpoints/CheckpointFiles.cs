@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Apriel.Trainer.Model;
 using static TorchSharp.torch;
 
@@ -26,52 +24,26 @@ public static class CheckpointFiles
     public static IReadOnlyList<string> Save(string directory, IReadOnlyList<KeyValuePair<string, Tensor>> tensors,
         ScalarType? dtype = null, long maxShardBytes = DefaultMaxShardBytes)
     {
-        if (maxShardBytes <= 0) throw new ArgumentOutOfRangeException(nameof(maxShardBytes), "must be > 0");
+        var counts = CheckpointCatalog.PlanShards(tensors.Select(t => SafetensorsWriter.SizeOf(t.Value, dtype)), maxShardBytes);
         Directory.CreateDirectory(directory);
-        var shards = new List<List<KeyValuePair<string, Tensor>>>();
-        long current = 0, total = 0;
-        foreach (var pair in tensors)
-        {
-            var size = SafetensorsWriter.SizeOf(pair.Value, dtype);
-            if (shards.Count == 0 || (current + size > maxShardBytes && shards[^1].Count > 0))
-            {
-                shards.Add([]);
-                current = 0;
-            }
-            shards[^1].Add(pair);
-            current += size;
-            total += size;
-        }
-        if (shards.Count == 0) shards.Add([]);
 
         // Leftovers of an earlier save with a different layout would confuse a reader.
         foreach (var stale in Directory.EnumerateFiles(directory, "model*.safetensors*")) File.Delete(stale);
 
         var files = new List<string>();
-        if (shards.Count == 1)
+        var weightMap = new List<KeyValuePair<string, string>>();
+        var next = 0;
+        for (var i = 0; i < counts.Count; i++)
         {
-            var path = Path.Combine(directory, SingleFile);
-            SafetensorsWriter.Write(path, shards[0], dtype);
-            files.Add(path);
-            return files;
-        }
-        var weightMap = new JsonObject();
-        for (var i = 0; i < shards.Count; i++)
-        {
-            var name = $"model-{i + 1:D5}-of-{shards.Count:D5}.safetensors";
+            var shard = tensors.Skip(next).Take(counts[i]).ToList();
+            next += counts[i];
+            var name = CheckpointCatalog.ShardName(i, counts.Count);
             var path = Path.Combine(directory, name);
-            SafetensorsWriter.Write(path, shards[i], dtype);
+            SafetensorsWriter.Write(path, shard, dtype);
             files.Add(path);
-            foreach (var (tensor, _) in shards[i]) weightMap[tensor] = name;
+            weightMap.AddRange(shard.Select(t => new KeyValuePair<string, string>(t.Key, name)));
         }
-        var index = new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["total_size"] = total },
-            ["weight_map"] = weightMap,
-        };
-        var indexPath = Path.Combine(directory, IndexFile);
-        File.WriteAllText(indexPath, index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        files.Add(indexPath);
+        if (counts.Count > 1) files.Add(CheckpointCatalog.WriteIndex(directory, weightMap, tensors.Sum(t => SafetensorsWriter.SizeOf(t.Value, dtype))));
         return files;
     }
 
@@ -110,10 +82,10 @@ public sealed class CheckpointReader : IDisposable
         var files = new List<SafetensorsFile>();
         try
         {
-            Dictionary<string, string> placement; // file name → where the index says it is (file name), or null
+            Dictionary<string, string> placement; // tensor name → the shard file that holds it
             if (File.Exists(indexPath))
             {
-                placement = ReadIndex(indexPath);
+                placement = CheckpointCatalog.ParseIndex(indexPath, File.ReadAllText(indexPath));
                 foreach (var shard in placement.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
                     files.Add(SafetensorsFile.Open(Path.Combine(directory, shard)));
             }
@@ -128,20 +100,9 @@ public sealed class CheckpointReader : IDisposable
             }
 
             var byFile = files.ToDictionary(f => Path.GetFileName(f.Path), StringComparer.Ordinal);
-            var tensors = new Dictionary<string, (SafetensorsFile, SafetensorsEntry)>(StringComparer.Ordinal);
-            foreach (var (name, shard) in placement)
-            {
-                var file = byFile[shard];
-                if (!file.Tensors.TryGetValue(name, out var entry))
-                    throw new CheckpointException(file.Path, $"the index places tensor \"{name}\" in this file, which does not hold it");
-                if (!tensors.TryAdd(HfNames.ToCanonical(name), (file, entry)))
-                    throw new CheckpointException(file.Path, $"tensor \"{name}\" appears twice (under both Hugging Face naming generations?)");
-            }
-            foreach (var file in files)
-            {
-                var stray = file.Tensors.Keys.FirstOrDefault(name => !placement.ContainsKey(name));
-                if (stray is not null) throw new CheckpointException(file.Path, $"tensor \"{stray}\" is in this file but not in {CheckpointFiles.IndexFile}");
-            }
+            var tensors = CheckpointCatalog.Build(placement, byFile.ToDictionary(f => f.Key, f => f.Value.Header, StringComparer.Ordinal),
+                    shard => byFile[shard].Path)
+                .ToDictionary(t => t.Key, t => (byFile[t.Value.Shard], t.Value.Entry), StringComparer.Ordinal);
             return new CheckpointReader(directory, files, tensors);
         }
         catch
@@ -149,30 +110,6 @@ public sealed class CheckpointReader : IDisposable
             foreach (var file in files) file.Dispose();
             throw;
         }
-    }
-
-    private static Dictionary<string, string> ReadIndex(string path)
-    {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException(path, $"corrupt: not valid JSON ({e.Message})");
-        }
-        if (root?["weight_map"] is not JsonObject map) throw new CheckpointException(path, "corrupt: no weight_map object");
-        var placement = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in map)
-        {
-            if (value is not JsonValue v || !v.TryGetValue<string>(out var file) || file.Length == 0)
-                throw new CheckpointException(path, $"corrupt: weight_map[\"{name}\"] is not a file name");
-            if (file != Path.GetFileName(file) || file is "." or "..")
-                throw new CheckpointException(path, $"weight_map[\"{name}\"] = \"{file}\" is not a file name in this directory");
-            placement[name] = file;
-        }
-        return placement;
     }
 
     /// <summary>The tensor of that canonical name, over the mapped file (no copy).</summary>

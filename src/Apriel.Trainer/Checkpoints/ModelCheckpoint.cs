@@ -60,20 +60,27 @@ public static class ModelCheckpoint
     /// Throws <see cref="CheckpointException"/> on the first tensor that is missing, unexpected or of the wrong shape for
     /// <paramref name="config"/>.
     /// </summary>
-    public static void Check(CheckpointReader reader, ModelConfig config)
+    public static void Check(CheckpointReader reader, ModelConfig config) =>
+        Check(reader.Directory, reader.Tensors.ToDictionary(t => t.Key, t => (t.Value.File.Path, t.Value.Entry), StringComparer.Ordinal), config);
+
+    /// <summary>
+    /// The same check over a catalogue of canonical name → (the file that holds it, as messages name it; its header
+    /// entry), wherever the files are.
+    /// </summary>
+    public static void Check(string directory, IReadOnlyDictionary<string, (string File, SafetensorsEntry Entry)> tensors, ModelConfig config)
     {
         var expected = TensorTable.For(config);
         foreach (var spec in expected)
         {
-            if (!reader.Tensors.TryGetValue(spec.Name, out var at))
-                throw new CheckpointException(reader.Directory, $"missing tensor \"{spec.Name}\" {spec.ShapeText} that {ModelConfig.FileName} needs");
+            if (!tensors.TryGetValue(spec.Name, out var at))
+                throw new CheckpointException(directory, $"missing tensor \"{spec.Name}\" {spec.ShapeText} that {ModelConfig.FileName} needs");
             if (!at.Entry.Shape.SequenceEqual(spec.Shape))
-                throw new CheckpointException(at.File.Path, $"tensor \"{at.Entry.Name}\" has shape {at.Entry.ShapeText} but {ModelConfig.FileName} needs {spec.ShapeText}");
+                throw new CheckpointException(at.File, $"tensor \"{at.Entry.Name}\" has shape {at.Entry.ShapeText} but {ModelConfig.FileName} needs {spec.ShapeText}");
         }
         var names = expected.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var (name, at) in reader.Tensors)
+        foreach (var (name, at) in tensors)
         {
-            if (!names.Contains(name)) throw new CheckpointException(at.File.Path, $"unexpected tensor \"{at.Entry.Name}\": not part of the model {ModelConfig.FileName} describes");
+            if (!names.Contains(name)) throw new CheckpointException(at.File, $"unexpected tensor \"{at.Entry.Name}\": not part of the model {ModelConfig.FileName} describes");
         }
     }
 

@@ -16,7 +16,7 @@ public sealed record SafetensorsEntry(string Name, string DType, ScalarType Type
 /// <summary>
 /// The header of a safetensors file: 8-byte little-endian header length N, N bytes of JSON
 /// (<c>{"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}</c>), then the data section.
-/// <see cref="Read"/> checks everything a reader relies on — header length within the file, valid JSON, supported
+/// <see cref="Read(string)"/> checks everything a reader relies on — header length within the file, valid JSON, supported
 /// dtype, non-negative shape, byte count = elements x element size, and offsets that cover the data section exactly
 /// with no overlap or hole (as the format requires) — and throws <see cref="CheckpointException"/> on the first problem.
 /// </summary>
@@ -32,19 +32,27 @@ public sealed class SafetensorsHeader
     /// <summary>Where the data section starts in the file: 8 + N.</summary>
     public required long DataStart { get; init; }
 
+    /// <summary>Reads <paramref name="destination"/>.Length bytes at <paramref name="offset"/> of a file.</summary>
+    public delegate void ReadAt(long offset, Span<byte> destination);
+
     /// <summary>Reads and checks the header of <paramref name="path"/>.</summary>
     public static SafetensorsHeader Read(string path)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var fileLength = RandomAccess.GetLength(file);
+        return Read(path, RandomAccess.GetLength(file), (offset, destination) => RandomAccess.Read(file, destination, offset));
+    }
+
+    /// <summary>Reads and checks the header of a file of <paramref name="fileLength"/> bytes that <paramref name="read"/> reads (wherever it is).</summary>
+    public static SafetensorsHeader Read(string path, long fileLength, ReadAt read)
+    {
         if (fileLength < 8) throw new CheckpointException(path, $"truncated: {fileLength} bytes, shorter than the 8-byte header length");
         Span<byte> prefix = stackalloc byte[8];
-        RandomAccess.Read(file, prefix, 0);
+        read(0, prefix);
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > MaxHeaderBytes) throw new CheckpointException(path, $"corrupt: header length {headerLength} is over the {MaxHeaderBytes}-byte limit");
         if ((long)headerLength > fileLength - 8) throw new CheckpointException(path, $"truncated: header length {headerLength} but only {fileLength - 8} bytes follow");
         var json = new byte[headerLength];
-        RandomAccess.Read(file, json, 8);
+        read(8, json);
         return Parse(path, json, 8 + (long)headerLength, fileLength);
     }
 

@@ -22,7 +22,7 @@ public static class SafetensorsWriter
     public static long Write(string path, IReadOnlyList<KeyValuePair<string, Tensor>> tensors, ScalarType? dtype = null,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var header = Header(tensors, dtype, metadata);
+        var header = Header(tensors.Select(t => new TensorLayout(t.Key, dtype ?? t.Value.dtype, t.Value.shape)).ToList(), metadata);
         var temporary = path + ".partial";
         long written;
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
@@ -43,7 +43,11 @@ public static class SafetensorsWriter
         return written;
     }
 
-    private static byte[] Header(IReadOnlyList<KeyValuePair<string, Tensor>> tensors, ScalarType? dtype, IReadOnlyDictionary<string, string>? metadata)
+    /// <summary>
+    /// The bytes that precede the data section of a file holding <paramref name="tensors"/> in order: the 8-byte length
+    /// and the JSON header, padded with spaces to a multiple of 8.
+    /// </summary>
+    public static byte[] Header(IReadOnlyList<TensorLayout> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var json = new MemoryStream();
         using (var w = new Utf8JsonWriter(json))
@@ -58,16 +62,16 @@ public static class SafetensorsWriter
             w.WriteEndObject();
             var names = new HashSet<string>(StringComparer.Ordinal);
             long offset = 0;
-            foreach (var (name, tensor) in tensors)
+            foreach (var tensor in tensors)
             {
+                var (name, type, shape) = tensor;
                 if (!names.Add(name)) throw new ArgumentException($"tensor name \"{name}\" appears twice", nameof(tensors));
                 if (name == "__metadata__") throw new ArgumentException("\"__metadata__\" is not a tensor name", nameof(tensors));
-                var type = dtype ?? tensor.dtype;
-                var size = SizeOf(tensor, type);
+                var size = tensor.Bytes;
                 w.WriteStartObject(name);
                 w.WriteString("dtype", SafetensorsDType.NameOf(type));
                 w.WriteStartArray("shape");
-                foreach (var d in tensor.shape) w.WriteNumberValue(d);
+                foreach (var d in shape) w.WriteNumberValue(d);
                 w.WriteEndArray();
                 w.WriteStartArray("data_offsets");
                 w.WriteNumberValue(offset);
@@ -86,4 +90,11 @@ public static class SafetensorsWriter
         header.AsSpan(8 + body.Length).Fill((byte)' ');
         return header;
     }
+}
+
+/// <summary>A tensor as a safetensors header describes it: name, element type and shape.</summary>
+public sealed record TensorLayout(string Name, ScalarType Type, IReadOnlyList<long> Shape)
+{
+    /// <summary>Bytes of its data.</summary>
+    public long Bytes => SafetensorsDType.SizeOf(Type) * Shape.Aggregate(1L, (a, b) => a * b);
 }
