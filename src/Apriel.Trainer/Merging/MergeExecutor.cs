@@ -14,6 +14,9 @@ namespace Apriel.Trainer.Merging;
 /// </summary>
 public sealed class MergeExecutor(IReadOnlyList<ModelInput> inputs, IMergeMethod method, long sliceElements)
 {
+    // Slices are read into reused pinned buffers: no allocation (and no fresh pages to fault in) per slice.
+    readonly ConcurrentBag<byte[]> buffers = [];
+
     /// <summary>Steps read ahead of the one being merged.</summary>
     public const int Ahead = 2;
 
@@ -23,12 +26,13 @@ public sealed class MergeExecutor(IReadOnlyList<ModelInput> inputs, IMergeMethod
     /// <summary>One unit of work: elements [First, First + Count) of a planned tensor, or all of it, shaped (Whole).</summary>
     sealed record Step(PlannedTensor Tensor, long First, long Count, bool Whole);
 
-    /// <summary>A step with its sources read: one tensor per model, then the base's.</summary>
-    sealed record Loaded(Step Step, Tensor[] Sources) : IDisposable
+    /// <summary>A step with its sources read: one tensor per model, then the base's, and the pooled buffers they lie in.</summary>
+    sealed record Loaded(Step Step, Tensor[] Sources, byte[][] Buffers, ConcurrentBag<byte[]> Pool) : IDisposable
     {
         public void Dispose()
         {
             foreach (var source in Sources) source.Dispose();
+            foreach (var buffer in Buffers) Pool.Add(buffer);
         }
     }
 
@@ -69,10 +73,10 @@ public sealed class MergeExecutor(IReadOnlyList<ModelInput> inputs, IMergeMethod
         {
             foreach (var step in Steps(plan))
             {
-                var sources = step.Tensor.Models.Concat(step.Tensor.Base is { } b ? [b] : []).Select(source => Read(source, step)).ToArray();
-                queue.Add(new Loaded(step, sources), cancellationToken);
+                var read = step.Tensor.Models.Concat(step.Tensor.Base is { } b ? [b] : []).Select(source => Read(source, step)).ToList();
+                queue.Add(new Loaded(step, [.. read.Select(r => r.Values)], [.. read.Select(r => r.Buffer).OfType<byte[]>()], buffers), cancellationToken);
             }
-            foreach (var input in inputs) input.VerifyShards();
+            foreach (var input in inputs.Distinct()) input.VerifyShards();
         }
         finally
         {
@@ -95,26 +99,35 @@ public sealed class MergeExecutor(IReadOnlyList<ModelInput> inputs, IMergeMethod
         }
     }
 
-    Tensor Read(SourceTensor source, Step step)
+    /// <summary>A source's values for a step: a slice in a pooled buffer (returned with it), or a whole tensor of its own.</summary>
+    unsafe (Tensor Values, byte[]? Buffer) Read(SourceTensor source, Step step)
     {
         var (file, offset, entry) = inputs[source.Input].Locate(source.Name);
         var size = SafetensorsDType.SizeOf(entry.Type);
-        var values = empty(step.Whole ? [.. entry.Shape] : [step.Count], entry.Type);
-        try
+        var start = offset + step.First * size;
+        if (step.Whole)
         {
-            var start = offset + step.First * size;
-            foreach (var (address, length) in NativeTensors.Chunks(values))
+            var values = empty([.. entry.Shape], entry.Type);
+            try
             {
-                file.Read(start, NativeTensors.Span(address, length));
-                start += length;
+                foreach (var (address, length) in NativeTensors.Chunks(values))
+                {
+                    file.Read(start, NativeTensors.Span(address, length));
+                    start += length;
+                }
+                return (values, null);
             }
-            return values;
+            catch
+            {
+                values.Dispose();
+                throw;
+            }
         }
-        catch
-        {
-            values.Dispose();
-            throw;
-        }
+        var capacity = checked((int)(sliceElements * sizeof(float)));
+        var buffer = buffers.TryTake(out var pooled) ? pooled : GC.AllocateUninitializedArray<byte>(capacity, pinned: true);
+        var bytes = (int)(step.Count * size);
+        file.Read(start, buffer.AsSpan(0, bytes));
+        fixed (byte* data = buffer) return (NativeTensors.Borrow((IntPtr)data, [step.Count], entry.Type, static () => { }), buffer);
     }
 
     void Merge(Loaded loaded, ShardedWriter writer)

@@ -37,18 +37,21 @@ public static class MergeRun
     public static CommittedArtifact Run(MergeTask task, MergeOptions options, CancellationToken cancellationToken = default)
     {
         if (MergeTaskRules.Problem(task) is { } problem) throw new MergeInputException(problem);
+        NativeHeap.ReturnLargeBlocks();
         var resolved = task.Inputs.Select(i => i.Model).Concat(task.Base is { } b ? [b] : []).ToList();
         var weights = MergeWeights.Resolve([.. task.Inputs.Select(i => i.Weight)], task.Spec.Parameters.Normalize);
 
         using var locations = new ArtifactLocation(options.OpenStore);
-        var inputs = new List<ModelInput>();
+        var opened = new Dictionary<(string Uri, string Digest), ModelInput>();
         try
         {
-            foreach (var input in resolved) inputs.Add(ModelInput.Open(locations, input));
+            // The same artifact listed twice (Passthrough's two slices of one model) is opened, read and verified once.
+            var inputs = resolved.Select(input => opened.TryGetValue((input.Uri, input.Digest), out var known) ? known
+                : opened[(input.Uri, input.Digest)] = ModelInput.Open(locations, input)).ToList();
             var passthrough = task.Spec.Method == MergeMethod.Passthrough;
             if (InputAgreement.FirstDisagreement([.. inputs.Select(i => i.Summary())], passthrough) is { } disagreement)
                 throw new MergeInputException($"inputs disagree: {disagreement}");
-            var plan = MergePlanner.Plan(task, [.. inputs.Take(task.Inputs.Count).Select(i => i.Config)], [.. inputs.Select(i => i.Label)]);
+            var plan = MergePlanner.Plan(task, [.. inputs.Take(task.Inputs.Count).Select(i => i.Config)], [.. resolved.Select(ModelInput.LabelOf)]);
             options.Log.WriteLine($"merge: {task.Spec.Method} of {task.Inputs.Count} model(s), {plan.Tensors.Count} tensors, writing {plan.Type}");
 
             using var scratch = Scratch.Create(task.RunId);
@@ -74,7 +77,7 @@ public static class MergeRun
         }
         finally
         {
-            foreach (var input in inputs) input.Dispose();
+            foreach (var input in opened.Values) input.Dispose();
         }
     }
 

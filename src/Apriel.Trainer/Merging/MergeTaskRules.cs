@@ -19,6 +19,10 @@ public static class MergeTaskRules
         var needsBase = method is MergeMethod.TaskArithmetic or MergeMethod.Ties;
         if (needsBase && task.Base is null) return $"base: is required by {method}";
         if (!needsBase && task.Base is not null) return $"base: is not used by {method}";
+        var parameters = task.Spec.Parameters;
+        if (!(parameters.T is >= 0 and <= 1)) return $"parameters.t: {parameters.T} is outside [0, 1]";
+        if (!(parameters.Density is > 0 and <= 1)) return $"parameters.density: {parameters.Density} is outside (0, 1]";
+        if (!(parameters.Lambda >= 0 && double.IsFinite(parameters.Lambda))) return $"parameters.lambda: {parameters.Lambda} is not a finite number >= 0";
         for (var i = 0; i < inputs.Count; i++)
         {
             if (method == MergeMethod.Passthrough && inputs[i].Layers is null) return $"inputs[{i}].layers: is required by Passthrough";

@@ -70,10 +70,13 @@ public sealed class ModelInput : IDisposable
         source.CopyTo(sink);
     }
 
+    /// <summary>How messages name an input: its role and URI.</summary>
+    public static string LabelOf(ResolvedInput input) => $"{input.Role} ({input.Uri})";
+
     /// <summary>Opens and checks the input <paramref name="input"/>; throws <see cref="MergeInputException"/> naming it on the first problem.</summary>
     public static ModelInput Open(ArtifactLocation locations, ResolvedInput input)
     {
-        var label = $"{input.Role} ({input.Uri})";
+        var label = LabelOf(input);
         var (store, directory) = locations.Open(input.Uri);
         var reader = new ArtifactReader(store);
         CommittedArtifact artifact;
