@@ -17,6 +17,7 @@ public static class Program
             Benchmarks.BenchCommand.Create(output),
             Data.Tiny.GenerateTinyDataCommand.Create(output),
             Training.TrainCommand.Create(output),
+            Evaluation.EvalCommand.Create(output),
         };
         return root.Parse(args).Invoke();
     }
