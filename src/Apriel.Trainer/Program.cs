@@ -18,6 +18,7 @@ public static class Program
             Data.Tiny.GenerateTinyDataCommand.Create(output),
             Training.TrainCommand.Create(output),
             Merging.MergeCommand.Create(output),
+            Evaluation.EvalCommand.Create(output),
         };
         return root.Parse(args).Invoke();
     }

@@ -27,6 +27,12 @@ public sealed class RuleTests
         { "fp16 training", "spec.precision=\"FP16\"", "spec.precision" },
         { "token filter on synthetic", "spec.data.sources=[{\"name\":\"s\",\"uri\":\"d/img/\",\"format\":\"SyntheticVisual\",\"synthetic\":{\"tasks\":[\"Counting\"]},\"maxTokens\":100}]", "spec.data.sources[0].maxTokens" },
         { "name too long", "metadata.name=\"" + new string('a', 41) + "\"", "metadata.name" },
+        { "evaluation name twice", "spec.evaluation.[1].name=\"counting\"", "spec.evaluation[1].name" },
+        { "evaluation uri climbing out", "spec.evaluation.[0].uri=\"datasets/../../etc/x.jsonl\"", "spec.evaluation[0].uri" },
+        { "evaluation longer than a sequence", "spec.data.sequenceLength=16", "spec.evaluation[1].maxNewTokens" },
+        { "evaluation of no tokens", "spec.evaluation.[0].maxNewTokens=0", "spec.evaluation[0].maxNewTokens" },
+        { "evaluation limit of zero", "spec.evaluation.[1].limit=0", "spec.evaluation[1].limit" },
+        { "evaluation without uri", "spec.evaluation.[0].uri=", "spec.evaluation[0].uri" },
     };
 
     public static TheoryData<string, string, string> MergeCases => new()

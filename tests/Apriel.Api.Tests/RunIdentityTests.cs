@@ -40,6 +40,15 @@ public sealed class RunIdentityTests
     }
 
     [Fact]
+    public void Evaluation_sets_do_not_change_the_id()
+    {
+        var id = RunIdentity.Of(Spec(), [Model]);
+
+        Assert.Equal(id, RunIdentity.Of(Spec(j => j["spec"]!.AsObject().Remove("evaluation")), [Model]));
+        Assert.Equal(id, RunIdentity.Of(Spec(j => j["spec"]!["evaluation"]![0]!["maxNewTokens"] = 64), [Model]));
+    }
+
+    [Fact]
     public void What_decides_the_result_changes_the_id()
     {
         var id = RunIdentity.Of(Spec(), [Model]);

@@ -25,6 +25,9 @@ internal static class Samples
           batch: {globalBatchSize: 128}
           checkpoints: {interval: 100, retain: {equispaced: 3}}
           resources: {nodes: 2, gpusPerNode: 8, cpu: 32, memory: 512Gi}
+          evaluation:
+            - {name: counting, uri: datasets/eval-counting.jsonl, maxNewTokens: 16}
+            - {name: arithmetic, uri: s3://data/eval-arithmetic.jsonl, limit: 20}
         """;
 
     public const string Merge = """

@@ -17,10 +17,11 @@ public sealed class TaskBuilderTests
     static readonly ResolvedInput Model = new() { Role = "model", Source = "stage/realign", Uri = "s3://b/apriel/team-a/realign/aaa/model/", Digest = "sha256:" + new string('1', 64) };
 
     [Fact]
-    public void Stage_task_has_absolute_data_uris_and_its_output_under_the_run_directory()
+    public void Stage_task_has_absolute_data_and_evaluation_uris_and_its_output_under_the_run_directory()
     {
         var task = TaskBuilder.ForStage(Stage(), Model, "s3://b/apriel/");
         Assert.Equal(["s3://data/text/", "s3://b/apriel/datasets/mm.jsonl"], task.Spec.Data.Sources.Select(s => s.Uri));
+        Assert.Equal(["s3://b/apriel/datasets/eval-counting.jsonl", "s3://data/eval-arithmetic.jsonl"], task.Spec.Evaluation!.Select(e => e.Uri));
         Assert.Equal($"s3://b/apriel/team-a/cpt-1/{task.RunId}/", task.Output);
         Assert.Equal(RunIdentity.Of(task.Spec, [Model]), task.RunId);
     }

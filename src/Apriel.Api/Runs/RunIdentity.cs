@@ -14,9 +14,12 @@ namespace Apriel.Api.Runs;
 /// </summary>
 public static class RunIdentity
 {
-    /// <summary>Spec fields that change how a run is executed, not what it produces.</summary>
+    /// <summary>
+    /// Spec fields that change how a run is executed or what is measured about it, not the weights it produces
+    /// (adding an evaluation set must not retrain).
+    /// </summary>
     public static readonly IReadOnlySet<string> OperationalFields =
-        new HashSet<string> { "resources", "image", "retryLimit", "suspend", "queueName", "retentionPolicy" };
+        new HashSet<string> { "resources", "image", "retryLimit", "suspend", "queueName", "retentionPolicy", "evaluation" };
 
     /// <summary>Hex characters kept: 48 bits, short enough for Job names, ample for one resource's runs.</summary>
     public const int Length = 12;

@@ -6,7 +6,7 @@ namespace Apriel.Api.Runs;
 public static class TaskBuilder
 {
     /// <summary>
-    /// The task of a stage whose model input has been resolved (null only for <c>model.init</c>), with data URIs
+    /// The task of a stage whose model input has been resolved (null only for <c>model.init</c>), with data and evaluation URIs
     /// made absolute against <paramref name="storeRoot"/> and the output under the run's directory.
     /// </summary>
     public static TrainingTask ForStage(TrainingStage stage, ResolvedInput? model, string storeRoot)
@@ -19,7 +19,11 @@ public static class TaskBuilder
         {
             Sources = [.. stage.Spec.Data.Sources.Select(s => s with { Uri = ArtifactLayout.Resolve(storeRoot, s.Uri) })],
         };
-        var spec = stage.Spec with { Data = data };
+        var spec = stage.Spec with
+        {
+            Data = data,
+            Evaluation = stage.Spec.Evaluation?.Select(e => e with { Uri = ArtifactLayout.Resolve(storeRoot, e.Uri) }).ToList(),
+        };
         var runId = RunIdentity.Of(spec, model == null ? [] : [model]);
         var (ns, output) = Location(stage.Metadata, runId, storeRoot);
         return new TrainingTask { Namespace = ns, Name = stage.Metadata.Name, RunId = runId, Spec = spec, Model = model, Output = output };

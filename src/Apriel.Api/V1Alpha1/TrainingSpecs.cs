@@ -134,3 +134,31 @@ public sealed record RetainSpec
     [DefaultValue(0L)]
     public long Every { get; init; }
 }
+
+/// <summary>
+/// A held-out evaluation set: JSONL chat records (the <c>Chat</c> or <c>ImageText</c> layout of data sources) whose last
+/// message is the assistant's, holding the expected final answer.
+/// </summary>
+public sealed record EvaluationSet
+{
+    /// <summary>A name for the set, unique within the stage; used in evaluation.json.</summary>
+    [RegularExpression(Names.DnsLabelPattern)]
+    [MaxLength(63)]
+    public required string Name { get; init; }
+
+    /// <summary>
+    /// A JSONL file or a directory of JSONL files (<c>s3://…</c>, <c>file:///…</c> or relative to the artifact store's
+    /// root); image paths in records are relative to their file.
+    /// </summary>
+    [RegularExpression(Names.ArtifactUriPattern)]
+    public required string Uri { get; init; }
+
+    /// <summary>Tokens generated per sample at most (reasoning included); an answer not reached by then counts as wrong.</summary>
+    [Range(1, 4096)]
+    [DefaultValue(32)]
+    public int MaxNewTokens { get; init; } = 32;
+
+    /// <summary>Score only the first this many records; omit to score all of them.</summary>
+    [Range(1, 100_000)]
+    public int? Limit { get; init; }
+}

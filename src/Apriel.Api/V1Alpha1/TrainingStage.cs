@@ -72,6 +72,13 @@ public sealed record TrainingStageSpec
     /// <summary>Checkpoint cadence and retention.</summary>
     public CheckpointSpec Checkpoints { get; init; } = new();
 
+    /// <summary>
+    /// Held-out sets the model is scored on before the first step and after the last (greedy generation, exact match of
+    /// the final answer), written to the run's <c>evaluation.json</c>. Changing them does not change the run.
+    /// </summary>
+    [MaxLength(16)]
+    public List<EvaluationSet>? Evaluation { get; init; }
+
     /// <summary>Compute and placement of the trainer pods.</summary>
     public TrainingResources Resources { get; init; } = new();
 

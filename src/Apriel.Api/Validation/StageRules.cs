@@ -13,6 +13,7 @@ internal static class StageRules
         if (duplicate != null) errors.Add("train", $"lists {duplicate.Key} twice", "list each component once");
 
         ValidateData(spec.Data, errors.At("data"));
+        ValidateEvaluation(spec.Evaluation ?? [], spec.Data.SequenceLength, errors.At("evaluation"));
 
         var budget = spec.Budget;
         var budgets = new[] { budget.Steps != null, budget.Tokens != null, budget.Epochs != null }.Count(x => x);
@@ -39,6 +40,22 @@ internal static class StageRules
         if (budget.Steps is { } total && spec.Checkpoints.Retain.Equispaced > total)
             errors.Add("checkpoints.retain.equispaced", $"asks for {spec.Checkpoints.Retain.Equispaced} checkpoints from a {total}-step run",
                 "keep at most one checkpoint per step");
+    }
+
+    static void ValidateEvaluation(List<EvaluationSet> sets, int sequenceLength, ErrorList errors)
+    {
+        var names = new HashSet<string>();
+        for (var i = 0; i < sets.Count; i++)
+        {
+            var set = sets[i];
+            var at = errors.At($"[{i}]");
+            ResourceValidator.ValidateUri(set.Uri, at.At("uri"));
+            if (!names.Add(set.Name)) at.Add("name", $"\"{set.Name}\" is used by another evaluation set", "give each evaluation set a unique name");
+            // Beyond the trained sequence length the model generates from positions it never learned.
+            if (set.MaxNewTokens > sequenceLength)
+                at.Add("maxNewTokens", $"{set.MaxNewTokens} exceeds the sequence length {sequenceLength}",
+                    $"generate at most {sequenceLength} tokens, or raise data.sequenceLength");
+        }
     }
 
     static void ValidateData(DataSpec data, ErrorList errors)

@@ -12,6 +12,7 @@ public static class Generation
     /// <summary>
     /// Continues <paramref name="prompt"/> by up to <paramref name="maxNewTokens"/> tokens, stopping after
     /// <paramref name="stopId"/>. The prompt's [IMG] tokens take <paramref name="images"/>' features. Returns the new tokens only.
+    /// Image tokens are never generated: no image could fill a generated [IMG], and the next forward would refuse it.
     /// </summary>
     public static int[] Greedy(VisionLanguageModel model, IReadOnlyList<int> prompt, int maxNewTokens, int? stopId = null,
         IReadOnlyList<Tensor>? images = null)
@@ -26,12 +27,13 @@ public static class Generation
             using var _ = no_grad();
             var tokens = prompt.Select(x => (long)x).ToList();
             var generated = new List<int>();
+            using var imageTokens = tensor(new long[] { model.Config.ImageTokenIndex, model.Config.ImageBreakTokenId, model.Config.ImageEndTokenId });
             for (var step = 0; step < maxNewTokens; step++)
             {
                 using var scope = NewDisposeScope();
                 var ids = tensor(tokens.ToArray(), [1, tokens.Count]);
                 var logits = model.forward(new VlmInput(ids, images));                  // [1, T, V]
-                var next = (int)logits[0, -1].argmax().item<long>();
+                var next = (int)logits[0, -1].index_fill(0, imageTokens, float.NegativeInfinity).argmax().item<long>();
                 generated.Add(next);
                 tokens.Add(next);
                 if (next == stopId) break;

@@ -1,9 +1,11 @@
 using Apriel.Api.V1Alpha1;
+using Apriel.Trainer.Evaluation;
 
 namespace Apriel.Trainer.Training;
 
 /// <summary>
-/// Where a run's outputs go (<c>ArtifactLayout</c>: <c>checkpoints/step-NNNNNNN/</c>, <c>model/</c>, <c>progress.json</c>)
+/// Where a run's outputs go (<c>ArtifactLayout</c>: <c>checkpoints/step-NNNNNNN/</c>, <c>model/</c>, <c>progress.json</c>,
+/// <c>evaluation.json</c>)
 /// — where the artifact store plugs in. The trainer writes every checkpoint and model into a local staged directory and
 /// then hands it over whole; <see cref="StoreRunOutput"/> uploads it with the commit protocol (files, then MANIFEST.json)
 /// and downloads a checkpoint to resume from. Calls are synchronous; a checkpoint is committed when
@@ -33,4 +35,7 @@ public interface IRunOutput
 
     /// <summary>Replaces progress.json.</summary>
     void WriteProgress(Progress progress);
+
+    /// <summary>Replaces evaluation.json.</summary>
+    void WriteEvaluation(EvaluationReport report);
 }

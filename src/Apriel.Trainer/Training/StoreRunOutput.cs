@@ -4,6 +4,7 @@ using Apriel.Api.Manifests;
 using Apriel.Api.Runs;
 using Apriel.Api.V1Alpha1;
 using Apriel.Artifacts;
+using Apriel.Trainer.Evaluation;
 
 namespace Apriel.Trainer.Training;
 
@@ -11,7 +12,8 @@ namespace Apriel.Trainer.Training;
 /// A run directory in the artifact store (S3 or a local directory), with the commit protocol: each staged
 /// checkpoint or model is uploaded file by file and committed by its MANIFEST.json, written last, with the
 /// run's lineage. Resuming downloads a committed checkpoint and verifies every file's sha256. The store is
-/// rooted at the run directory, so keys are <c>checkpoints/step-NNNNNNN/</c>, <c>model/</c>, <c>progress.json</c>.
+/// rooted at the run directory, so keys are <c>checkpoints/step-NNNNNNN/</c>, <c>model/</c>, <c>progress.json</c>,
+/// <c>evaluation.json</c>.
 /// </summary>
 public sealed class StoreRunOutput(IArtifactStore run, TrainingTask task, string scratch) : IRunOutput
 {
@@ -48,11 +50,16 @@ public sealed class StoreRunOutput(IArtifactStore run, TrainingTask task, string
     public bool HasModel => Wait(_reader.IsCommittedAsync(ArtifactLayout.Model));
 
     /// <inheritdoc/>
-    public void WriteProgress(Progress progress)
+    public void WriteProgress(Progress progress) => Put(ArtifactLayout.Progress, JsonSerializer.Serialize(progress, ApiJson.Options) + "\n");
+
+    /// <inheritdoc/>
+    public void WriteEvaluation(EvaluationReport report) => Put(EvaluationReport.FileName, report.ToJson());
+
+    void Put(string key, string text)
     {
-        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(progress, ApiJson.Options) + "\n");
+        var bytes = Encoding.UTF8.GetBytes(text);
         using var stream = new MemoryStream(bytes);
-        Wait(run.PutAsync(ArtifactLayout.Progress, stream, bytes.Length));
+        Wait(run.PutAsync(key, stream, bytes.Length));
     }
 
     void Commit(string staged, string directory, long? step)

@@ -16,9 +16,15 @@ public static class TrainingCheckpoint
 
     public static void Write(string directory, VisionLanguageModel model, AdamW optimizer, TrainerState state, ITokenizer tokenizer, string? tokenizerSource)
     {
+        WriteModel(directory, model, state, tokenizer, tokenizerSource);
+        SafetensorsWriter.Write(Path.Combine(directory, OptimizerFile), optimizer.State().Tensors);
+    }
+
+    /// <summary>A model directory (the final model): the weights, the tokenizer files and <c>trainer_state.json</c>, without the optimizer.</summary>
+    public static void WriteModel(string directory, VisionLanguageModel model, TrainerState state, ITokenizer tokenizer, string? tokenizerSource)
+    {
         ModelCheckpoint.Save(model, directory);
         TokenizerFiles.Save(tokenizer, directory, tokenizerSource);
-        SafetensorsWriter.Write(Path.Combine(directory, OptimizerFile), optimizer.State().Tensors);
         File.WriteAllText(Path.Combine(directory, TrainerState.FileName), state.ToJson());
     }
 

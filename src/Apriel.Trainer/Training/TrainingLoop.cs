@@ -1,4 +1,5 @@
 using Apriel.Trainer.Data;
+using Apriel.Trainer.Evaluation;
 using Apriel.Trainer.Model;
 using Apriel.Trainer.Tokenization;
 using Apriel.Trainer.Vision;
@@ -23,7 +24,9 @@ public sealed record StepResult(long Step, double Loss, int LossTokens, double G
 /// The training loop: per optimizer step, the global batch's rows from the data, split into micro-batches whose summed loss
 /// (divided by the loss tokens of the whole global batch, so accumulation equals one big batch) is backpropagated; then
 /// gradient clipping, the scheduled learning rate, AdamW; one dispose scope per step. Checkpoints are written when the
-/// policy says so and on a stop request, the final model at the end.
+/// policy says so and on a stop request, the final model at the end (after the evaluation sets are scored on it and
+/// <c>evaluation.json</c> is written, so that a committed model always has its evaluation). Every step's loss goes into
+/// the log history that checkpoints carry.
 /// </summary>
 public sealed class TrainingLoop(
     VisionLanguageModel model,
@@ -39,6 +42,11 @@ public sealed class TrainingLoop(
 
     public long TokensSeen { get; private set; }
 
+    private readonly List<LogEntry> history = [];
+
+    /// <summary>One entry per step done (restored on resume).</summary>
+    public IReadOnlyList<LogEntry> History => history;
+
     /// <summary>Called after each step (tests use it to interrupt a run).</summary>
     public Action<StepResult>? AfterStep { get; init; }
 
@@ -48,8 +56,12 @@ public sealed class TrainingLoop(
         if (state.RunId != run.RunId) throw new InvalidDataException($"the checkpoint belongs to run {state.RunId}, not {run.RunId}");
         if (state.TotalSteps != schedule.Total || state.Schedule != schedule)
             throw new InvalidDataException($"the checkpoint's schedule ({state.Schedule}) is not this run's ({schedule})");
+        if (state.LogHistory.Count != state.Step)
+            throw new InvalidDataException($"the checkpoint's log history has {state.LogHistory.Count} entries for {state.Step} steps");
         data.Restore(state.Data);
         (Step, TokensSeen) = (state.Step, state.TokensSeen);
+        history.Clear();
+        history.AddRange(state.LogHistory);
     }
 
     public TrainingOutcome Run(CancellationToken stop)
@@ -63,7 +75,7 @@ public sealed class TrainingLoop(
         {
             if (stop.IsCancellationRequested)
             {
-                if (Step > lastCheckpoint && Step > 0) WriteCheckpoint(null);
+                if (Step > lastCheckpoint && Step > 0) WriteCheckpoint();
                 progress.Report(Step, TokensSeen, lr);
                 run.Log.WriteLine($"stopped at step {Step}: preempted");
                 return TrainingOutcome.Preempted;
@@ -73,7 +85,7 @@ public sealed class TrainingLoop(
             progress.Step(Step, TokensSeen, result.Loss, lr);
             if (policy.Due(Step))
             {
-                WriteCheckpoint(result.Loss);
+                WriteCheckpoint();
                 lastCheckpoint = Step;
                 progress.Report(Step, TokensSeen, lr);
             }
@@ -109,26 +121,28 @@ public sealed class TrainingLoop(
         optimizer.ZeroGrad();
         Step++;
         TokensSeen += (long)rows.Count * data.SequenceLength;
+        history.Add(new LogEntry(Step, (float)loss, (float)lr, TokensSeen));
         return new StepResult(Step, loss, lossTokens, norm, lr);
     }
 
-    private void WriteCheckpoint(double? loss)
+    private TrainerState State() => new()
+    {
+        RunId = run.RunId,
+        Step = Step,
+        TotalSteps = schedule.Total,
+        TokensSeen = TokensSeen,
+        Schedule = schedule,
+        Data = data.Position,
+        OptimizerSteps = optimizer.State().Steps,
+        TorchRngState = TrainingCheckpoint.TorchRngState(),
+        LogHistory = [.. history],
+        EvaluationBefore = run.EvaluationBefore,
+    };
+
+    private void WriteCheckpoint()
     {
         var staged = run.Output.Stage($"step-{Step:D7}");
-        var (_, steps) = optimizer.State();
-        var state = new TrainerState
-        {
-            RunId = run.RunId,
-            Step = Step,
-            TotalSteps = schedule.Total,
-            TokensSeen = TokensSeen,
-            Schedule = schedule,
-            Data = data.Position,
-            OptimizerSteps = steps,
-            TorchRngState = TrainingCheckpoint.TorchRngState(),
-            Loss = loss,
-        };
-        TrainingCheckpoint.Write(staged, model, optimizer, state, run.Tokenizer, run.TokenizerSource);
+        TrainingCheckpoint.Write(staged, model, optimizer, State(), run.Tokenizer, run.TokenizerSource);
         run.Output.CommitCheckpoint(staged, Step);
         foreach (var obsolete in policy.Obsolete(run.Output.Checkpoints())) run.Output.DeleteCheckpoint(obsolete);
         run.Log.WriteLine($"checkpoint at step {Step} committed");
@@ -136,9 +150,10 @@ public sealed class TrainingLoop(
 
     private void WriteModel()
     {
+        if (run.Evaluation is { IsEmpty: false } evaluation)
+            run.Output.WriteEvaluation(EvaluationReport.Of(run.EvaluationBefore, evaluation.Score(model, "after training", run.Log)));
         var staged = run.Output.Stage("model");
-        Checkpoints.ModelCheckpoint.Save(model, staged);
-        TokenizerFiles.Save(run.Tokenizer, staged, run.TokenizerSource);
+        TrainingCheckpoint.WriteModel(staged, model, State(), run.Tokenizer, run.TokenizerSource);
         run.Output.CommitModel(staged);
         run.Log.WriteLine($"model committed after {Step} steps");
     }
@@ -158,4 +173,10 @@ public sealed record RunContext
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public TextWriter Log { get; init; } = TextWriter.Null;
+
+    /// <summary>The stage's evaluation sets, scored on the final model before it is committed.</summary>
+    public StageEvaluation? Evaluation { get; init; }
+
+    /// <summary>Their scores on the starting model (carried by checkpoints, so a resumed run keeps them).</summary>
+    public IReadOnlyList<EvalSetResult> EvaluationBefore { get; init; } = [];
 }

@@ -3,6 +3,7 @@ using Apriel.Api.V1Alpha1;
 using Apriel.Artifacts;
 using Apriel.Trainer.Checkpoints;
 using Apriel.Trainer.Data;
+using Apriel.Trainer.Evaluation;
 using Apriel.Trainer.Model;
 using Apriel.Trainer.Tokenization;
 using Apriel.Trainer.Vision;
@@ -30,7 +31,8 @@ public sealed record TrainingOptions
 /// <summary>
 /// Runs a <see cref="TrainingTask"/>: the model (the newest committed checkpoint of this run when there is one, else the
 /// task's model input, else the preset of <c>model.init</c> initialised from the seed), component freezing, AdamW, the
-/// data pipeline, the budget and schedule, then the loop. A run whose final model is committed does nothing.
+/// data pipeline, the budget and schedule, the evaluation sets scored on the starting model, then the loop. A run whose
+/// final model is committed does nothing.
 /// </summary>
 public static class TrainingRun
 {
@@ -63,7 +65,9 @@ public static class TrainingRun
             _ => throw new NotSupportedException($"precision {spec.Precision} is not supported for training (FP32 or BF16)"),
         };
         var resumeFrom = output.Checkpoints().Cast<long?>().LastOrDefault();
-        var (model, tokenizer, tokenizerSource) = LoadModel(task, output, inputs, resumeFrom, dtype);
+        var checkpoint = resumeFrom is { } newest ? output.OpenCheckpoint(newest) : null;
+        var state = checkpoint is null ? null : TrainingCheckpoint.ReadState(checkpoint);
+        var (model, tokenizer, tokenizerSource) = LoadModel(task, output, inputs, checkpoint, dtype);
         using var _ = model;
         var config = model.Config;
 
@@ -75,6 +79,7 @@ public static class TrainingRun
         Budget.AccumulationSteps(spec.Batch);
         var total = Budget.TotalSteps(spec.Budget, spec.Batch, spec.Data.SequenceLength, data.RowsForEpochs);
         var schedule = LearningRateSchedule.From(spec.Schedule, spec.Optimizer.LearningRate, total);
+        var evaluation = StageEvaluation.Load(spec.Evaluation ?? [], inputs, tokenizer, config);
 
         var loop = new TrainingLoop(model, optimizer, data, preprocessor, schedule, new CheckpointPolicy(spec.Checkpoints, total), new RunContext
         {
@@ -89,16 +94,17 @@ public static class TrainingRun
             ProgressInterval = options.ProgressInterval,
             Time = options.Time,
             Log = options.Log,
+            Evaluation = evaluation,
+            // The starting model is scored once: a resumed run has it in its checkpoint.
+            EvaluationBefore = state?.EvaluationBefore ?? evaluation.Score(model, "before training", options.Log),
         })
         { AfterStep = options.AfterStep };
 
-        if (resumeFrom is { } step)
+        if (checkpoint is not null && state is not null)
         {
-            var directory = output.OpenCheckpoint(step);
-            var state = TrainingCheckpoint.ReadState(directory);
-            TrainingCheckpoint.RestoreOptimizer(directory, optimizer, state);
+            TrainingCheckpoint.RestoreOptimizer(checkpoint, optimizer, state);
             loop.Resume(state);
-            options.Log.WriteLine($"run {task.RunId}: resumed from the checkpoint at step {step} of {total}");
+            options.Log.WriteLine($"run {task.RunId}: resumed from the checkpoint at step {state.Step} of {total}");
         }
         else
         {
@@ -108,10 +114,9 @@ public static class TrainingRun
     }
 
     /// <summary>The model to train, its tokenizer, and a directory holding the tokenizer's files (null for a byte tokenizer).</summary>
-    private static (VisionLanguageModel, ITokenizer, string?) LoadModel(TrainingTask task, IRunOutput output, InputFiles inputs, long? checkpoint, ScalarType dtype)
+    private static (VisionLanguageModel, ITokenizer, string?) LoadModel(TrainingTask task, IRunOutput output, InputFiles inputs, string? checkpoint, ScalarType dtype)
     {
-        string? directory = checkpoint is { } step ? output.OpenCheckpoint(step)
-            : task.Model is { } input ? inputs.Model(input) : null;
+        var directory = checkpoint ?? (task.Model is { } input ? inputs.Model(input) : null);
         if (directory is not null)
         {
             var model = ModelCheckpoint.Load(directory, dtype);

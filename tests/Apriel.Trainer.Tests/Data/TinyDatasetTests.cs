@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Apriel.Api.Manifests;
 using Apriel.Api.V1Alpha1;
 using Apriel.Trainer.Data;
@@ -14,14 +15,37 @@ public sealed class TinyDatasetTests
         var sources = Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "examples", "tiny"), "*.yaml")
             .SelectMany(f => ManifestReader.Read(File.ReadAllText(f), f).Manifests)
             .Select(m => m.Resource).OfType<TrainingStage>()
-            .SelectMany(s => s.Spec.Data.Sources).ToList();
+            .ToList();
 
         Assert.NotEmpty(sources);
-        foreach (var source in sources)
+        foreach (var source in sources.SelectMany(s => s.Spec.Data.Sources))
         {
             var path = Path.Combine(TestData.Root, source.Uri);
             Assert.True(source.Format == DataFormat.SyntheticVisual ? ImageFiles.List(path).Count > 0 : File.Exists(path), $"{source.Name}: {path}");
         }
+        var evaluation = sources.SelectMany(s => s.Spec.Evaluation ?? []).ToList();
+        Assert.NotEmpty(evaluation);
+        Assert.All(evaluation, set => Assert.True(File.Exists(Path.Combine(TestData.Root, set.Uri)), $"{set.Name}: {set.Uri}"));
+    }
+
+    [Fact]
+    public void Should_hold_out_the_evaluation_sets_from_the_training_data()
+    {
+        static IEnumerable<JsonElement> Records(string file) => JsonlFiles.Read(TestData.Inputs.Files(TestData.Path(file), JsonlFiles.IsJsonl)).Select(r => r.Value);
+        var trainedQuestions = Records("reasoning-chat.jsonl").Select(r => r.GetProperty("messages")[0].GetProperty("content").GetString())
+            .Concat(Records("reasoning-text.jsonl").Select(r => r.GetProperty("text").GetString()![("Question: ".Length)..r.GetProperty("text").GetString()!.IndexOf('\n')]))
+            .ToHashSet();
+        var trainedImages = ImageFiles.List(TestData.Path("shapes")).Select(p => Convert.ToHexString(ImageFiles.Load(p).Pixels)).ToHashSet();
+
+        var arithmetic = Records("eval-arithmetic.jsonl").Select(r => r.GetProperty("messages")[0].GetProperty("content").GetString()).ToList();
+        var counting = Records("eval-counting.jsonl").Select(r => r.GetProperty("images")[0].GetString()!).ToList();
+
+        Assert.Equal(new TinyDataset.Sizes().EvalSamples, arithmetic.Count);
+        Assert.Equal(arithmetic.Count, arithmetic.Distinct().Count());
+        Assert.DoesNotContain(arithmetic, trainedQuestions.Contains);
+        Assert.Equal(new TinyDataset.Sizes().EvalSamples, counting.Count);
+        Assert.All(counting, image => Assert.DoesNotContain(Convert.ToHexString(ImageFiles.Load(TestData.Path(image)).Pixels), trainedImages));
+        Assert.DoesNotContain(counting, image => image.StartsWith("shapes/", StringComparison.Ordinal)); // cpt-2 reads every image under shapes/
     }
 
     [Fact]

@@ -36,15 +36,29 @@ public sealed class ResumeTests
 
     private static byte[] FinalWeights(string run) => File.ReadAllBytes(Path.Combine(run, "model", "model.safetensors"));
 
-    private static readonly Lazy<byte[]> Uninterrupted = new(() => RunStraight(DType.FP32));
+    private static TrainerState FinalState(string run) => TrainingCheckpoint.ReadState(Path.Combine(run, "model"));
 
-    private static byte[] RunStraight(DType precision)
+    /// <summary>The final weights and trainer state of an uninterrupted FP32 run.</summary>
+    private static readonly Lazy<(byte[] Weights, TrainerState State)> Uninterrupted = new(() =>
     {
         using var run = new TempDir();
+        var weights = RunStraight(run, DType.FP32);
+        return (weights, FinalState(run.Path));
+    });
+
+    private static byte[] RunStraight(TempDir run, DType precision)
+    {
         var (outcome, steps) = TinyStages.Run(TinyStages.Task(Spec(precision), run.Path));
         Assert.Equal(TrainingOutcome.Completed, outcome);
         Assert.Equal(Steps, steps.Count);
         return FinalWeights(run.Path);
+    }
+
+    /// <summary>The same weights and the same loss history, entry for entry.</summary>
+    private static void AssertSameAsUninterrupted(string run)
+    {
+        Assert.Equal(Uninterrupted.Value.Weights, FinalWeights(run));
+        Assert.Equal(Uninterrupted.Value.State.LogHistory, FinalState(run).LogHistory);
     }
 
     /// <summary>Runs the task until it completes, stopping it (as SIGTERM does) after each step in <paramref name="stops"/>.</summary>
@@ -73,7 +87,7 @@ public sealed class ResumeTests
 
         RunWithStops(run, DType.FP32, stop);
 
-        Assert.Equal(Uninterrupted.Value, FinalWeights(run.Path));
+        AssertSameAsUninterrupted(run.Path);
     }
 
     [Fact]
@@ -83,7 +97,7 @@ public sealed class ResumeTests
 
         RunWithStops(run, DType.FP32, 2, 3, 7, 10);
 
-        Assert.Equal(Uninterrupted.Value, FinalWeights(run.Path));
+        AssertSameAsUninterrupted(run.Path);
     }
 
     [Fact]
@@ -99,19 +113,21 @@ public sealed class ResumeTests
 
         Assert.Equal(TrainingOutcome.Completed, outcome);
         Assert.Equal([5L, 6, 7, 8, 9, 10, 11, 12], steps.Select(s => s.Step));
-        Assert.Equal(Uninterrupted.Value, FinalWeights(run.Path));
+        AssertSameAsUninterrupted(run.Path);
     }
 
     [Fact]
     public void Should_resume_bf16_weights_with_their_float32_master_copies_exactly()
     {
-        var straight = RunStraight(DType.BF16);
+        using var straightRun = new TempDir();
+        var straight = RunStraight(straightRun, DType.BF16);
         using var run = new TempDir();
 
         RunWithStops(run, DType.BF16, 6);
 
         Assert.Equal(straight, FinalWeights(run.Path));
-        Assert.NotEqual(Uninterrupted.Value.Length, straight.Length); // bf16 weights are half the bytes
+        Assert.Equal(FinalState(straightRun.Path).LogHistory, FinalState(run.Path).LogHistory);
+        Assert.NotEqual(Uninterrupted.Value.Weights.Length, straight.Length); // bf16 weights are half the bytes
     }
 
     [Fact]
@@ -130,6 +146,28 @@ public sealed class ResumeTests
         Assert.NotNull(progress.Loss);
         Assert.NotNull(progress.LearningRate);
         Assert.True(File.Exists(Path.Combine(run.Path, "model", "MANIFEST.json")));
+    }
+
+    [Fact]
+    public void Should_log_every_step_in_the_trainer_state_of_checkpoints_and_the_final_model()
+    {
+        using var run = new TempDir();
+        RunWithStops(run, DType.FP32, 5);
+
+        var history = FinalState(run.Path).LogHistory;
+        Assert.Equal(Steps, FinalState(run.Path).Step);
+        Assert.Equal(Enumerable.Range(1, (int)Steps).Select(s => (long)s), history.Select(e => e.Step));
+        Assert.Equal(history.Select(e => e.Step * 4 * 128), history.Select(e => e.Tokens));
+        Assert.All(history, e => Assert.True(e.Loss > 0 && e.LearningRate > 0));
+        // A checkpoint's history is the final history up to its step.
+        var checkpoint = TrainingCheckpoint.ReadState(Path.Combine(run.Path, "checkpoints", "step-0000008"));
+        Assert.Equal(history.Take(8), checkpoint.LogHistory);
+
+        // Hugging Face's field names, one object per step.
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Path, "model", TrainerState.FileName)));
+        Assert.Equal(Steps, json.RootElement.GetProperty("global_step").GetInt64());
+        var first = json.RootElement.GetProperty("log_history")[0];
+        Assert.Equal(["step", "loss", "learning_rate", "tokens"], first.EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

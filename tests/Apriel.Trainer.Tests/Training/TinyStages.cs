@@ -18,9 +18,13 @@ internal static class TinyStages
         return manifests.Manifests.Select(m => m.Resource).OfType<TrainingStage>().Single().Spec;
     }
 
-    /// <summary>The stage's spec from a model of <paramref name="model"/> (or init tiny), with <paramref name="steps"/> steps and small batches.</summary>
+    /// <summary>
+    /// The stage's spec from a model of <paramref name="model"/> (or init tiny), with <paramref name="steps"/> steps, small
+    /// batches and two samples per evaluation set.
+    /// </summary>
     public static TrainingStageSpec Shrunk(string file, long steps, int batch = 4, string? model = null) => Spec(file) with
     {
+        Evaluation = Spec(file).Evaluation?.Select(e => e with { Limit = 2 }).ToList(),
         Model = model is null ? new ModelSource { Init = "tiny" } : new ModelSource { Uri = "file://" + model },
         Budget = new BudgetSpec { Steps = steps },
         Batch = new BatchSpec { GlobalBatchSize = batch, MicroBatchSize = Math.Min(2, batch) },
@@ -29,7 +33,12 @@ internal static class TinyStages
     public static TrainingTask Task(TrainingStageSpec spec, string output, string runId = "test-run", string? modelDirectory = null)
     {
         var root = "file://" + TestData.Root + "/";
-        var resolved = spec with { Data = spec.Data with { Sources = [.. spec.Data.Sources.Select(s => s with { Uri = Path.IsPathRooted(s.Uri) ? s.Uri : ArtifactLayout.Resolve(root, s.Uri) })] } };
+        string Resolve(string uri) => Path.IsPathRooted(uri) ? uri : ArtifactLayout.Resolve(root, uri);
+        var resolved = spec with
+        {
+            Data = spec.Data with { Sources = [.. spec.Data.Sources.Select(s => s with { Uri = Resolve(s.Uri) })] },
+            Evaluation = spec.Evaluation?.Select(e => e with { Uri = Resolve(e.Uri) }).ToList(),
+        };
         return new TrainingTask
         {
             Namespace = "default",
@@ -59,10 +68,11 @@ internal static class TinyStages
     }
 
     /// <summary>Runs a task as the trainer process does (outputs and inputs through the artifact store); returns the outcome and every step's result.</summary>
-    public static (TrainingOutcome Outcome, List<StepResult> Steps) Run(TrainingTask task, CancellationToken stop = default, Action<StepResult>? afterStep = null)
+    public static (TrainingOutcome Outcome, List<StepResult> Steps) Run(TrainingTask task, CancellationToken stop = default, Action<StepResult>? afterStep = null,
+        TextWriter? log = null)
     {
         var steps = new List<StepResult>();
-        var outcome = TrainingRun.Run(task, new TrainingOptions { AfterStep = r => { steps.Add(r); afterStep?.Invoke(r); } }, stop);
+        var outcome = TrainingRun.Run(task, new TrainingOptions { AfterStep = r => { steps.Add(r); afterStep?.Invoke(r); }, Log = log ?? TextWriter.Null }, stop);
         return (outcome, steps);
     }
 

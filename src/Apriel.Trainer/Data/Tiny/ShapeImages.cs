@@ -63,6 +63,9 @@ public static class ShapeImages
         }
     }
 
+    /// <summary>What identifies an image's content: its shapes' kinds, colours and boxes, in drawing order.</summary>
+    public static string Key(IReadOnlyList<Shape> shapes) => string.Join("; ", shapes);
+
     /// <summary>"2 shapes: a red circle at the top left and a blue square in the centre."</summary>
     public static string Caption(IReadOnlyList<Shape> shapes, int size)
     {

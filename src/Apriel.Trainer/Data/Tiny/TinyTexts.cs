@@ -49,6 +49,14 @@ public static class TinyTexts
         _ => Counting(rng),
     };
 
+    /// <summary>An addition, subtraction or multiplication problem (a final answer that is one number).</summary>
+    public static Problem ArithmeticProblem(Rng rng) => rng.Next(3) switch
+    {
+        0 => Addition(rng),
+        1 => Subtraction(rng),
+        _ => Multiplication(rng),
+    };
+
     /// <summary>The problem as a plain-text document (the CPT data's "reasoning text").</summary>
     public static string AsText(Problem p) => $"Question: {p.Question}\nReasoning: {p.Reasoning}\nAnswer: {p.Answer}";
 
