@@ -104,4 +104,39 @@ public sealed class RunReconcilerTests(ControlPlaneFixture fixture)
         Assert.Empty(await h.Store.ListAsync(ArtifactLayout.Runs(h.Namespace, "base")));
         await Poll.UntilAsync("the stage to go", _ => Task.FromResult(h.Stages.Cache.Count == 0), Timeout);
     }
+
+    [Fact]
+    public async Task A_spec_change_reruns_the_stage_and_then_what_reads_it()
+    {
+        await using var h = await ReconcilerHarness.StartAsync(fixture.ControlPlane, "rerun", "examples/tiny/00-base.yaml", "examples/tiny/01-upscale-init.yaml");
+        async Task<string> SucceedAsync(string kind, string name, Func<Task> reconcile)
+        {
+            await reconcile();
+            var runId = await Poll.ForAsync($"a run of {name}", _ => Task.FromResult(
+                kind == TrainingStage.KindName ? h.Stages.Cache.Get(new(h.Namespace, name))?.Status?.RunId : h.Merges.Cache.Get(new(h.Namespace, name))?.Status?.RunId), Timeout);
+            await h.CommitModelAsync(kind, name, runId);
+            await reconcile();
+            return runId;
+        }
+        var baseRun = await SucceedAsync(TrainingStage.KindName, "base", () => h.StageAsync("base"));
+        await h.WaitForAsync(h.Stages, "base", "Succeeded", s => s.Status?.Phase == Phase.Succeeded);
+        var mergeRun = await SucceedAsync(ModelMerge.KindName, "upscale-init", () => h.MergeAsync("upscale-init"));
+        await h.WaitForAsync(h.Merges, "upscale-init", "Succeeded", m => m.Status?.Phase == Phase.Succeeded);
+
+        // A new seed: a new run of base, and the merge, whose input digest changes, follows.
+        var patched = await fixture.ControlPlane.KubectlAsync("patch", "-n", h.Namespace, "trainingstage", "base", "--type=merge", "-p", """{"spec":{"seed":7}}""");
+        Assert.True(patched.Succeeded, patched.ToString());
+        await h.WaitForAsync(h.Stages, "base", "generation 2", s => s.Metadata.Generation == 2);
+        await h.StageAsync("base");
+        var rerun = await h.WaitForAsync(h.Stages, "base", "a new run", s => s.Status?.RunId is { } id && id != baseRun);
+        Assert.Null(rerun.Status!.Output); // the old output is not this run's
+        await h.MergeAsync("upscale-init"); // base is not Succeeded now: the merge waits instead of merging stale inputs
+        await h.WaitForAsync(h.Merges, "upscale-init", "Waiting", m => m.Status?.Phase == Phase.Waiting);
+        await h.CommitModelAsync(TrainingStage.KindName, "base", rerun.Status.RunId!);
+        await h.StageAsync("base");
+        await h.WaitForAsync(h.Stages, "base", "Succeeded again", s => s.Status?.Phase == Phase.Succeeded);
+        await h.MergeAsync("upscale-init");
+        var merge = await h.WaitForAsync(h.Merges, "upscale-init", "a new merge run", m => m.Status?.RunId is { } id && id != mergeRun);
+        Assert.Contains("an input changed", Conditions.Find(merge.Status!.Conditions, ConditionTypes.Succeeded)!.Message);
+    }
 }

@@ -105,6 +105,9 @@ public sealed class ChildProcess : IDisposable
         return process.ExitCode;
     }
 
+    /// <summary>Kills the process and its descendants (SIGKILL: a crash, a lost node) without waiting.</summary>
+    public void Kill() => process.Kill(entireProcessTree: true);
+
     /// <summary>Sends SIGTERM without waiting; false when the process has already gone.</summary>
     public bool RequestStop() => !process.HasExited && SendSignal(process.Id, 15) == 0;
 

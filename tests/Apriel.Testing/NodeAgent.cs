@@ -62,6 +62,14 @@ public sealed class NodeAgent : IAsyncDisposable
     public string LogTails(int lines = 15) =>
         string.Join("\n", _pods.Values.Select(p => $"--- {p.Name} (exit {(p.Process.HasExited ? p.Process.ExitCode : "running")})\n{p.Process.LogTail(lines)}"));
 
+    /// <summary>Kills the running container of the pod whose name starts with <paramref name="podPrefix"/>, as a crash would; false when there is none.</summary>
+    public bool Kill(string podPrefix)
+    {
+        var run = _pods.Values.FirstOrDefault(p => p.Name.Split('_', 2)[1].StartsWith(podPrefix, StringComparison.Ordinal) && !p.Process.HasExited);
+        run?.Process.Kill();
+        return run != null;
+    }
+
     async Task RunAsync()
     {
         while (!_stop.IsCancellationRequested)
