@@ -74,7 +74,7 @@ public sealed class TrainerRetryTests(ControlPlaneFixture fixture)
         {
             Assert.True((await cluster.KubectlAsync(["apply", "-n", ns, "-f", "-"], Stage)).Succeeded);
             var running = await Poll.ForAsync("the stage to run", async ct => await StageAsync(client, ns, ct) is { Status.Phase: Phase.Running } s ? s : null, Timeout, watched: first);
-            var runDirectory = ArtifactStores.KeyIn(ArtifactStores.Open(root), root) + $"{ns}/crashy/{running.Status!.RunId}/";
+            var runDirectory = Apriel.Api.Runs.ArtifactLayout.Run(ns, "crashy", running.Status!.RunId!);
 
             // The operator dies and another starts: same Job, same run, status kept.
             first.Kill();
