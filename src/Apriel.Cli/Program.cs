@@ -13,6 +13,7 @@ public static class Program
             CrdsCommand.Create(Console.Out),
             RunCommand.Create(Console.Out),
             StatusCommand.Create(Console.Out),
+            InspectCommand.Create(Console.Out),
         };
         return root.Parse(args).Invoke();
     }
