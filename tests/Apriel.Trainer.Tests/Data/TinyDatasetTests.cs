@@ -38,14 +38,48 @@ public sealed class TinyDatasetTests
         var trainedImages = ImageFiles.List(TestData.Path("shapes")).Select(p => Convert.ToHexString(ImageFiles.Load(p).Pixels)).ToHashSet();
 
         var arithmetic = Records("eval-arithmetic.jsonl").Select(r => r.GetProperty("messages")[0].GetProperty("content").GetString()).ToList();
-        var counting = Records("eval-counting.jsonl").Select(r => r.GetProperty("images")[0].GetString()!).ToList();
+        var counting = Records("eval-counting.jsonl").ToList();
+        var heldOut = counting.Select(r => r.GetProperty("from").GetString()!).ToList();
+        var images = counting.SelectMany(r => r.GetProperty("images").EnumerateArray().Select(i => i.GetString()!)).ToList();
 
         Assert.Equal(new TinyDataset.Sizes().EvalSamples, arithmetic.Count);
         Assert.Equal(arithmetic.Count, arithmetic.Distinct().Count());
         Assert.DoesNotContain(arithmetic, trainedQuestions.Contains);
         Assert.Equal(new TinyDataset.Sizes().EvalSamples, counting.Count);
-        Assert.All(counting, image => Assert.DoesNotContain(Convert.ToHexString(ImageFiles.Load(TestData.Path(image)).Pixels), trainedImages));
-        Assert.DoesNotContain(counting, image => image.StartsWith("shapes/", StringComparison.Ordinal)); // cpt-2 reads every image under shapes/
+        // Each counting sample starts from a held-out image (not one cpt-2 trains on) and pastes patches of held-out images.
+        Assert.Equal(heldOut.Count, heldOut.Distinct().Count());
+        Assert.All(heldOut.Concat(images), image => Assert.DoesNotContain(Convert.ToHexString(ImageFiles.Load(TestData.Path(image)).Pixels), trainedImages));
+        Assert.DoesNotContain(heldOut.Concat(images), image => image.StartsWith("shapes/", StringComparison.Ordinal)); // cpt-2 reads every image under shapes/
+    }
+
+    [Fact]
+    public void Should_ask_the_counting_eval_in_the_format_cpt_2_trains()
+    {
+        // The same generator as the training samples of the Counting task (SyntheticTasks.Counting), at cpt-2's difficulty.
+        var stage = ManifestReader.Read(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "examples", "tiny", "07-cpt-2.yaml")), "07-cpt-2.yaml")
+            .Manifests.Select(m => m.Resource).OfType<TrainingStage>().Single();
+        var synthetic = stage.Spec.Data.Sources.Select(s => s.Synthetic!).ToList();
+        Assert.Contains(synthetic, s => s.Tasks.Contains(SyntheticTask.Counting));
+        Assert.All(synthetic, s => Assert.Equal(TinyEvalSets.CountingDifficulty, s.Difficulty));
+
+        var records = JsonlFiles.Read(TestData.Inputs.Files(TestData.Path("eval-counting.jsonl"), JsonlFiles.IsJsonl)).Select(r => r.Value).ToList();
+
+        Assert.All(records, r =>
+        {
+            var prompt = r.GetProperty("messages")[0].GetProperty("content").GetString();
+            var answer = r.GetProperty("messages")[1].GetProperty("content").GetString()!;
+            if (r.GetProperty("images").GetArrayLength() == 2)
+            {
+                Assert.Equal("[IMG]How many copies of [IMG] are in the image?", prompt);
+                Assert.Matches("^[0-3]$", answer);
+            }
+            else
+            {
+                Assert.Equal("[IMG]How many copies of A [IMG] and of B [IMG] are in the image?", prompt);
+                Assert.Matches("^A: [1-3], B: [1-3]$", answer);
+            }
+        });
+        Assert.True(records.Select(r => r.GetProperty("messages")[1].GetProperty("content").GetString()).Distinct().Count() >= 3);
     }
 
     [Fact]

@@ -14,10 +14,12 @@ namespace Apriel.Trainer.Data.Tiny;
 /// <item><c>captions.jsonl</c> (ImageText): one per image, <c>{"images": ["shapes/…"], "text": caption, "kind": "shapes-N",
 /// "shapes": [{"kind", "colour", "box": [x0, y0, x1, y1]}]}</c>;</item>
 /// <item><c>text.jsonl</c> (Text): short documents about shapes, colours and numbers;</item>
-/// <item><c>reasoning-text.jsonl</c> (Text): arithmetic and counting problems with their reasoning, as plain text;</item>
+/// <item><c>reasoning-text.jsonl</c> (Text): arithmetic word problems (single-digit operands), comparisons and letter
+/// counting with their reasoning, as plain text;</item>
 /// <item><c>reasoning-chat.jsonl</c> (Chat): such problems as conversations whose assistant turn has <c>reasoning</c> and the
 /// final answer as <c>content</c>, with a <c>kind</c> (addition, subtraction, multiplication, comparison, counting);</item>
-/// <item><c>eval-counting.jsonl</c> and <c>eval-arithmetic.jsonl</c>: held-out evaluation sets (<see cref="TinyEvalSets"/>).</item>
+/// <item><c>eval-counting.jsonl</c> (with <c>eval-shapes/</c> and <c>eval-counting/</c>) and <c>eval-arithmetic.jsonl</c>:
+/// held-out evaluation sets (<see cref="TinyEvalSets"/>).</item>
 /// </list>
 /// </summary>
 public static class TinyDataset

@@ -49,7 +49,7 @@ public static class TinyTexts
         _ => Counting(rng),
     };
 
-    /// <summary>An addition, subtraction or multiplication problem (a final answer that is one number).</summary>
+    /// <summary>An addition, subtraction or multiplication word problem with single-digit operands (a final answer that is one number).</summary>
     public static Problem ArithmeticProblem(Rng rng) => rng.Next(3) switch
     {
         0 => Addition(rng),
@@ -60,42 +60,30 @@ public static class TinyTexts
     /// <summary>The problem as a plain-text document (the CPT data's "reasoning text").</summary>
     public static string AsText(Problem p) => $"Question: {p.Question}\nReasoning: {p.Reasoning}\nAnswer: {p.Answer}";
 
+    // Arithmetic word problems with single-digit operands: small enough for the tiny model to learn within the SFT stage.
+    // The names and things make the questions many (so held-out ones exist); the facts are the same few.
     private static Problem Addition(Rng rng)
     {
-        int a = rng.Next(10, 999), b = rng.Next(10, 999);
-        var steps = new List<string>();
-        int carry = 0, x = a, y = b;
-        string[] places = ["Ones", "Tens", "Hundreds", "Thousands"];
-        for (var place = 0; x > 0 || y > 0 || carry > 0; place++, x /= 10, y /= 10)
-        {
-            int dx = x % 10, dy = y % 10, sum = dx + dy + carry;
-            var plus = carry > 0 ? $" + {carry}" : "";
-            steps.Add($"{places[place]}: {dx} + {dy}{plus} = {sum}{(sum >= 10 ? ", write " + (sum % 10) + " carry 1" : "")}.");
-            carry = sum / 10;
-        }
-        return new Problem("addition", $"What is {a} + {b}?", string.Join(" ", steps) + $" So {a} + {b} = {a + b}.", I(a + b));
+        int a = rng.Next(1, 9), b = rng.Next(1, 9);
+        var (name, thing) = (rng.Pick(Names), rng.Pick(Things));
+        return new Problem("addition", $"{name} has {a} {thing} and gets {b} more. How many {thing} does {name} have now?",
+            $"{name} gets more, so add: {a} + {b} = {a + b}.", I(a + b));
     }
 
     private static Problem Subtraction(Rng rng)
     {
-        int a = rng.Next(20, 999), b = rng.Next(10, a);
-        int tens = a / 10 * 10, ones = a % 10;
-        return new Problem("subtraction", $"What is {a} - {b}?",
-            $"Split {a} into {tens} and {ones}. {tens} - {b} = {tens - b}. Then {tens - b} + {ones} = {a - b}. So {a} - {b} = {a - b}.", I(a - b));
+        int a = rng.Next(2, 9), b = rng.Next(1, a);
+        var (name, thing) = (rng.Pick(Names), rng.Pick(Things));
+        return new Problem("subtraction", $"{name} has {a} {thing} and gives away {b}. How many {thing} does {name} have left?",
+            $"{name} gives some away, so subtract: {a} - {b} = {a - b}.", I(a - b));
     }
 
     private static Problem Multiplication(Rng rng)
     {
-        int a = rng.Next(11, 99), b = rng.Next(2, rng.Chance(0.5) ? 9 : 99);
-        if (b < 10)
-        {
-            int t = a / 10 * 10, o = a % 10;
-            return new Problem("multiplication", $"What is {a} x {b}?",
-                $"{a} = {t} + {o}. {t} x {b} = {t * b}. {o} x {b} = {o * b}. {t * b} + {o * b} = {a * b}.", I(a * b));
-        }
-        int bt = b / 10 * 10, bo = b % 10;
-        return new Problem("multiplication", $"What is {a} x {b}?",
-            $"{b} = {bt} + {bo}. {a} x {bt} = {a * bt}. {a} x {bo} = {a * bo}. {a * bt} + {a * bo} = {a * b}.", I(a * b));
+        int a = rng.Next(2, 9), b = rng.Next(2, 9);
+        var (name, thing) = (rng.Pick(Names), rng.Pick(Things));
+        return new Problem("multiplication", $"{name} has {a} bags of {b} {thing}. How many {thing} does {name} have?",
+            $"{a} bags of {b}, so multiply: {a} x {b} = {a * b}.", I(a * b));
     }
 
     private static Problem Comparison(Rng rng)
