@@ -29,28 +29,22 @@ public static class OperatorHost
         var writer = new ClusterWriter(client);
         var artifacts = new StoreRunArtifacts(store);
         var inputs = new InputResolver(stages.Cache, merges.Cache, artifacts);
-        var stageRuns = new StageRuns(inputs, options.Settings);
-        var mergeRuns = new MergeRuns(inputs, options.Settings);
 
-        var stageMetrics = new RuntimeMetrics("trainingstage");
-        var stageQueue = new WorkQueue { Metrics = stageMetrics };
-        stages.Subscribe(EventHandlers.EnqueueSelf<TrainingStage>(stageQueue));
-        stages.Subscribe(Dependents.Enqueue<TrainingStage, TrainingStage>(stages.Cache, stageRuns, stageQueue, ResourceKind.TrainingStage));
-        merges.Subscribe(Dependents.Enqueue<ModelMerge, TrainingStage>(stages.Cache, stageRuns, stageQueue, ResourceKind.ModelMerge));
-        jobs.Subscribe(EventHandlers.EnqueueOwner<V1Job>(stageQueue, TrainingStage.KindName));
-        pods.Subscribe(EventHandlers.EnqueueLabelled<V1Pod>(stageQueue, Labels.Kind, TrainingStage.KindName, Labels.Resource));
-        var stageReconciler = new RunReconciler<TrainingStage>(stageRuns, stages.Cache, jobs.Cache, pods.Cache, artifacts, inputs, writer,
-            options.Settings, log.ForContext("Controller", "trainingstage"));
-
-        var mergeMetrics = new RuntimeMetrics("modelmerge");
-        var mergeQueue = new WorkQueue { Metrics = mergeMetrics };
-        merges.Subscribe(EventHandlers.EnqueueSelf<ModelMerge>(mergeQueue));
-        stages.Subscribe(Dependents.Enqueue<TrainingStage, ModelMerge>(merges.Cache, mergeRuns, mergeQueue, ResourceKind.TrainingStage));
-        merges.Subscribe(Dependents.Enqueue<ModelMerge, ModelMerge>(merges.Cache, mergeRuns, mergeQueue, ResourceKind.ModelMerge));
-        jobs.Subscribe(EventHandlers.EnqueueOwner<V1Job>(mergeQueue, ModelMerge.KindName));
-        pods.Subscribe(EventHandlers.EnqueueLabelled<V1Pod>(mergeQueue, Labels.Kind, ModelMerge.KindName, Labels.Resource));
-        var mergeReconciler = new RunReconciler<ModelMerge>(mergeRuns, merges.Cache, jobs.Cache, pods.Cache, artifacts, inputs, writer,
-            options.Settings, log.ForContext("Controller", "modelmerge"));
+        // One controller per kind, woken by its own changes, by what it reads, by its Jobs and by their pods.
+        Controller Run<T>(string name, string kind, Informer<T> own, IRunKind<T> runs) where T : class, IKubernetesObject<V1ObjectMeta>
+        {
+            var metrics = new RuntimeMetrics(name);
+            var queue = new WorkQueue { Metrics = metrics };
+            own.Subscribe(EventHandlers.EnqueueSelf<T>(queue));
+            stages.Subscribe(Dependents.Enqueue<TrainingStage, T>(own.Cache, runs, queue, ResourceKind.TrainingStage));
+            merges.Subscribe(Dependents.Enqueue<ModelMerge, T>(own.Cache, runs, queue, ResourceKind.ModelMerge));
+            jobs.Subscribe(EventHandlers.EnqueueOwner<V1Job>(queue, kind));
+            pods.Subscribe(EventHandlers.EnqueueLabelled<V1Pod>(queue, Labels.Kind, kind, Labels.Resource));
+            var reconciler = new RunReconciler<T>(runs, own.Cache, jobs.Cache, pods.Cache, artifacts, inputs, writer, options.Settings, log.ForContext("Controller", name));
+            return new Controller(name, reconciler, queue, log, options.Workers, metrics);
+        }
+        var stageController = Run("trainingstage", TrainingStage.KindName, stages, new StageRuns(inputs, options.Settings));
+        var mergeController = Run("modelmerge", ModelMerge.KindName, merges, new MergeRuns(inputs, options.Settings));
 
         PhaseMetrics.Register(stages.Cache, merges.Cache);
 
@@ -62,8 +56,8 @@ public static class OperatorHost
         manager.Add(merges);
         manager.Add(jobs);
         manager.Add(pods);
-        manager.Add(new Controller("trainingstage", stageReconciler, stageQueue, log, options.Workers, stageMetrics));
-        manager.Add(new Controller("modelmerge", mergeReconciler, mergeQueue, log, options.Workers, mergeMetrics));
+        manager.Add(stageController);
+        manager.Add(mergeController);
         return manager;
     }
 }
