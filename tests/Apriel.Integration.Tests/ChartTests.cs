@@ -72,7 +72,7 @@ public sealed class ChartTests(ControlPlaneFixture fixture)
         await HelmChart.InstallAsync(cluster, system,
         [
             "replicaCount=1", $"metrics.port={FreePort.Next()}", $"watchNamespace={work}",
-            $"tolerations[0].key={NodeAgent.TaintKey}", "tolerations[0].operator=Exists",
+            $"tolerations[0].key={NodeAgent.TaintKey}", "tolerations[0].operator=Exists", $"nodeSelector.kubernetes\\.io/hostname={node.Name}",
             $"artifacts.root={new Uri(store.FullPath + "/").AbsoluteUri}", "trainer.queueName=team-a", "trainer.nodeSelector.pool=gpu",
         ]);
         await Poll.UntilAsync("the operator pod to run", async ct =>

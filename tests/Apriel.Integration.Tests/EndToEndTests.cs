@@ -47,7 +47,7 @@ public sealed class EndToEndTests(ControlPlaneFixture fixture)
         using var op = ChildProcess.Start("apriel-operator", "dotnet",
             [Path.Combine(AppContext.BaseDirectory, "apriel-operator.dll"), $"--namespace={ns}", $"--lease-namespace={system}", $"--probe-address=http://127.0.0.1:{FreePort.Next()}"],
             work.Combine("operator.log"),
-            new Dictionary<string, string>(bucket.Environment)
+            new Dictionary<string, string>(bucket.Environment.Concat(node.OperatorEnvironment))
             {
                 ["KUBECONFIG"] = kubeconfig,
                 ["APRIEL_TRAINER_IMAGE"] = "apriel/trainer:e2e",
@@ -55,7 +55,6 @@ public sealed class EndToEndTests(ControlPlaneFixture fixture)
                 ["APRIEL_S3_SECRET"] = "apriel-s3",
                 ["APRIEL_S3_ENDPOINT"] = s3.HostAndPort,
                 ["APRIEL_S3_INSECURE"] = "true",
-                ["APRIEL_DEFAULT_TOLERATIONS"] = $$"""[{"key":"{{NodeAgent.TaintKey}}","operator":"Exists"}]""",
             });
 
         var applied = await cluster.KubectlAsync("apply", "-n", ns, "-f", RepoPaths.Of("examples/tiny"));

@@ -59,13 +59,12 @@ public sealed class TrainerRetryTests(ControlPlaneFixture fixture)
         ChildProcess StartOperator(string name) => ChildProcess.Start(name, "dotnet",
             [Path.Combine(AppContext.BaseDirectory, "apriel-operator.dll"), $"--namespace={ns}", "--leader-elect=false", $"--probe-address=http://127.0.0.1:{FreePort.Next()}"],
             work.Combine(name + ".log"),
-            new Dictionary<string, string>
+            new Dictionary<string, string>(node.OperatorEnvironment)
             {
                 ["KUBECONFIG"] = cluster.AdminKubeconfigPath,
                 ["APRIEL_TRAINER_IMAGE"] = "apriel/trainer:retry",
                 ["APRIEL_ARTIFACT_ROOT"] = root,
                 ["APRIEL_S3_SECRET"] = "apriel-s3",
-                ["APRIEL_DEFAULT_TOLERATIONS"] = $$"""[{"key":"{{NodeAgent.TaintKey}}","operator":"Exists"}]""",
             });
 
         var first = StartOperator("operator-1");

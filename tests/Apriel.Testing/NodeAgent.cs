@@ -46,7 +46,7 @@ public sealed class NodeAgent : IAsyncDisposable
     /// Registers <paramref name="node"/> and starts running its pods. <paramref name="programs"/> maps a container
     /// command's first word (e.g. <c>apriel-trainer</c>) to the local command that stands for it.
     /// </summary>
-    /// <remarks>Pods must tolerate <see cref="TaintKey"/> to be scheduled here.</remarks>
+    /// <remarks>Pods must tolerate <see cref="TaintKey"/> and should select this node's hostname (<see cref="OperatorEnvironment"/>).</remarks>
     public static async Task<NodeAgent> StartAsync(ControlPlane cluster, string node, IReadOnlyDictionary<string, string[]> programs, int gpus = 8)
     {
         await cluster.RegisterNodeAsync(node, gpus, [new V1Taint { Key = TaintKey, Value = "true", Effect = "NoSchedule" }]);
@@ -54,6 +54,19 @@ public sealed class NodeAgent : IAsyncDisposable
         agent._loop = Task.Run(agent.RunAsync);
         return agent;
     }
+
+    /// <summary>The Node's name.</summary>
+    public string Name => _node;
+
+    /// <summary>
+    /// The environment an operator needs so its trainer pods land here and nowhere else (other tests' nodes have no
+    /// kubelet): a node selector on this node's hostname and a toleration of <see cref="TaintKey"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> OperatorEnvironment => new Dictionary<string, string>
+    {
+        ["APRIEL_DEFAULT_NODE_SELECTOR"] = "kubernetes.io/hostname=" + _node,
+        ["APRIEL_DEFAULT_TOLERATIONS"] = $$"""[{"key":"{{TaintKey}}","operator":"Exists"}]""",
+    };
 
     /// <summary>Problems the agent met (pods it could not run, API errors), for assertion messages.</summary>
     public IReadOnlyCollection<string> Problems => _problems;
