@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Apriel.Api.Runs;
 using Apriel.Api.V1Alpha1;
 using Apriel.Artifacts;
 using Apriel.Cli.Run;
+using Apriel.Trainer.Evaluation;
 using StbImageWriteSharp;
 
 namespace Apriel.Cli.Report;
@@ -54,7 +56,7 @@ public sealed class ReportWriter(IArtifactStore store)
         return path;
     }
 
-    sealed record Section(RunStep Step, IReadOnlyList<ResolvedInput> Inputs, int Files, long Bytes, TrainerState? State, Evaluation? Evaluation, string? Chart);
+    sealed record Section(RunStep Step, IReadOnlyList<ResolvedInput> Inputs, int Files, long Bytes, TrainerState? State, EvaluationReport? Evaluation, string? Chart);
 
     async Task<Section> ReadAsync(RunStep step, string directory, CancellationToken cancellationToken)
     {
@@ -62,9 +64,9 @@ public sealed class ReportWriter(IArtifactStore store)
         var state = model.Manifest.Files.Any(f => f.Path == TrainerState.FileName)
             ? RunResultJson.Parse<TrainerState>(await ReadTextAsync(await _reader.OpenFileAsync(model, TrainerState.FileName, cancellationToken), cancellationToken))
             : null;
-        var evaluationKey = ArtifactStores.KeyIn(store, step.RunUri) + Evaluation.FileName;
+        var evaluationKey = ArtifactStores.KeyIn(store, step.RunUri) + EvaluationReport.FileName;
         var evaluation = await store.GetSizeAsync(evaluationKey, cancellationToken) is null ? null
-            : RunResultJson.Parse<Evaluation>(await ReadTextAsync(await store.OpenReadAsync(evaluationKey, cancellationToken: cancellationToken), cancellationToken));
+            : ParseEvaluation(await ReadTextAsync(await store.OpenReadAsync(evaluationKey, cancellationToken: cancellationToken), cancellationToken), evaluationKey);
         string? chart = null;
         if (state?.Losses is { Count: > 1 } losses)
         {
@@ -74,6 +76,13 @@ public sealed class ReportWriter(IArtifactStore store)
             new ImageWriter().WritePng(image.Pixels.ToArray(), image.Width, image.Height, ColorComponents.RedGreenBlue, file);
         }
         return new Section(step, model.Manifest.Lineage.Inputs, model.Manifest.Files.Count, model.Manifest.Files.Sum(f => f.Size), state, evaluation, chart);
+    }
+
+    // A report never fails on a malformed result file; it shows what it can.
+    static EvaluationReport? ParseEvaluation(string json, string source)
+    {
+        try { return EvaluationReport.FromJson(json, source); }
+        catch (JsonException) { return null; }
     }
 
     static async Task<string> ReadTextAsync(Stream stream, CancellationToken cancellationToken)

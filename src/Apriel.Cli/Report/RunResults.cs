@@ -4,12 +4,13 @@ using System.Text.Json.Serialization;
 namespace Apriel.Cli.Report;
 
 /// <summary>
-/// <c>trainer_state.json</c> in a checkpoint or final model (Hugging Face's convention): the loss of every step.
+/// The report's view of <c>trainer_state.json</c> (<see cref="Trainer.Training.TrainerState"/>, Hugging Face's convention):
+/// only the loss of every step, read leniently so a file of an older or newer trainer still gives its curve.
 /// </summary>
 public sealed record TrainerState
 {
     /// <summary>File name in a model directory.</summary>
-    public const string FileName = "trainer_state.json";
+    public const string FileName = Trainer.Training.TrainerState.FileName;
 
     /// <summary>Steps trained.</summary>
     [JsonPropertyName("global_step")]
@@ -42,37 +43,6 @@ public sealed record TrainerState
     /// <summary>The (step, loss) points of the history.</summary>
     public IReadOnlyList<(long Step, double Loss)> Losses =>
         [.. LogHistory.Where(e => e.Loss is { } l && double.IsFinite(l)).Select(e => (e.Step, e.Loss!.Value))];
-}
-
-/// <summary><c>evaluation.json</c> in a run directory: each eval set's accuracy before and after the stage.</summary>
-public sealed record Evaluation
-{
-    /// <summary>File name in a run directory.</summary>
-    public const string FileName = "evaluation.json";
-
-    /// <summary>The eval sets.</summary>
-    [JsonPropertyName("sets")]
-    public List<EvalSet> Sets { get; init; } = [];
-
-    /// <summary>One eval set's result.</summary>
-    public sealed record EvalSet
-    {
-        /// <summary>Its name in the stage's spec.</summary>
-        [JsonPropertyName("name")]
-        public string Name { get; init; } = "";
-
-        /// <summary>Samples scored.</summary>
-        [JsonPropertyName("samples")]
-        public int Samples { get; init; }
-
-        /// <summary>Exact-match accuracy of the starting model.</summary>
-        [JsonPropertyName("before")]
-        public double? Before { get; init; }
-
-        /// <summary>Exact-match accuracy of the trained model.</summary>
-        [JsonPropertyName("after")]
-        public double? After { get; init; }
-    }
 }
 
 /// <summary>Reads the small JSON results the trainer leaves next to its artifacts.</summary>

@@ -14,8 +14,7 @@ public sealed record InputFile(string Location, string Path);
 /// </summary>
 public sealed class InputFiles(string scratch, Func<string, IArtifactStore>? open = null) : IDisposable
 {
-    private readonly Func<string, IArtifactStore> open = open ?? (root => ArtifactStores.Open(root));
-    private readonly Dictionary<string, IArtifactStore> stores = new(StringComparer.Ordinal);
+    private readonly ArtifactStoreCache stores = new(open);
     private readonly HashSet<string> fetched = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -56,7 +55,7 @@ public sealed class InputFiles(string scratch, Func<string, IArtifactStore>? ope
         var local = Path.Combine(scratch, "inputs", "model");
         try
         {
-            new ArtifactReader(Store(root)).DownloadAsync(ArtifactKeys.AsDirectory(key), local, input.Digest).GetAwaiter().GetResult();
+            new ArtifactReader(stores.Store(root)).DownloadAsync(ArtifactKeys.AsDirectory(key), local, input.Digest).GetAwaiter().GetResult();
         }
         catch (ArtifactNotFoundException e)
         {
@@ -70,16 +69,12 @@ public sealed class InputFiles(string scratch, Func<string, IArtifactStore>? ope
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        foreach (var store in stores.Values) store.Dispose();
-        stores.Clear();
-    }
+    public void Dispose() => stores.Dispose();
 
     private IReadOnlyList<InputFile> FetchRemote(string location, Func<string, bool> include)
     {
         var (root, key) = ArtifactStores.Locate(location);
-        var store = Store(root);
+        var store = stores.Store(root);
         var name = key.TrimEnd('/');
         var objects = store.ListAsync(name).GetAwaiter().GetResult();
         // An object named exactly so is a file (unless the location says directory); else the objects under it.
@@ -106,11 +101,5 @@ public sealed class InputFiles(string scratch, Func<string, IArtifactStore>? ope
     {
         var (root, key) = ArtifactStores.Locate(location);
         return Path.Combine(scratch, "inputs", "s3", root["s3://".Length..].TrimEnd('/'), key.Replace('/', Path.DirectorySeparatorChar));
-    }
-
-    private IArtifactStore Store(string root)
-    {
-        if (!stores.TryGetValue(root, out var store)) stores[root] = store = open(root);
-        return store;
     }
 }

@@ -41,13 +41,13 @@ public static class MergeRun
         var resolved = task.Inputs.Select(i => i.Model).Concat(task.Base is { } b ? [b] : []).ToList();
         var weights = MergeWeights.Resolve([.. task.Inputs.Select(i => i.Weight)], task.Spec.Parameters.Normalize);
 
-        using var locations = new ArtifactLocation(options.OpenStore);
+        using var stores = new ArtifactStoreCache(options.OpenStore);
         var opened = new Dictionary<(string Uri, string Digest), ModelInput>();
         try
         {
             // The same artifact listed twice (Passthrough's two slices of one model) is opened, read and verified once.
             var inputs = resolved.Select(input => opened.TryGetValue((input.Uri, input.Digest), out var known) ? known
-                : opened[(input.Uri, input.Digest)] = ModelInput.Open(locations, input)).ToList();
+                : opened[(input.Uri, input.Digest)] = ModelInput.Open(stores, input)).ToList();
             var passthrough = task.Spec.Method == MergeMethod.Passthrough;
             if (InputAgreement.FirstDisagreement([.. inputs.Select(i => i.Summary())], passthrough) is { } disagreement)
                 throw new MergeInputException($"inputs disagree: {disagreement}");

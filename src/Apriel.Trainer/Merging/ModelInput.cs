@@ -74,10 +74,11 @@ public sealed class ModelInput : IDisposable
     public static string LabelOf(ResolvedInput input) => $"{input.Role} ({input.Uri})";
 
     /// <summary>Opens and checks the input <paramref name="input"/>; throws <see cref="MergeInputException"/> naming it on the first problem.</summary>
-    public static ModelInput Open(ArtifactLocation locations, ResolvedInput input)
+    public static ModelInput Open(ArtifactStoreCache stores, ResolvedInput input)
     {
         var label = LabelOf(input);
-        var (store, directory) = locations.Open(input.Uri);
+        var (store, key) = stores.Locate(input.Uri);
+        var directory = ArtifactKeys.AsDirectory(key);
         var reader = new ArtifactReader(store);
         CommittedArtifact artifact;
         try

@@ -95,9 +95,9 @@ internal sealed class MergeFixtures : IDisposable
     public VisionLanguageModel Load(CommittedArtifact artifact)
     {
         var local = staging.File($"d{staged++}");
-        var (root, directory) = ArtifactLocation.Split(artifact.Uri);
+        var (root, key) = ArtifactStores.Locate(artifact.Uri);
         using var store = open(root);
-        new ArtifactReader(store).DownloadAsync(directory, local, artifact.Digest).GetAwaiter().GetResult();
+        new ArtifactReader(store).DownloadAsync(ArtifactKeys.AsDirectory(key), local, artifact.Digest).GetAwaiter().GetResult();
         return ModelCheckpoint.Load(local);
     }
 
