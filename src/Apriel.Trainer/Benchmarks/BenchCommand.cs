@@ -11,5 +11,6 @@ public static class BenchCommand
         TrainerOverheadBenchmark.Create(output),
         S3Benchmark.Create(output),
         MergeBenchmark.Create(output),
+        GenerationBenchmark.Create(output),
     };
 }

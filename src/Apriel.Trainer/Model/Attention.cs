@@ -41,11 +41,12 @@ public sealed class Attention : nn.Module<Tensor, AttentionContext, Tensor>
         var v = v_proj.forward(x).view(b, t, keyValueHeads, headDim).transpose(1, 2); // [B, KV, T, D]
         q = Rope.Apply(q, context.Cos, context.Sin);
         k = Rope.Apply(k, context.Cos, context.Sin);
+        if (context.Cache is { } cache) (k, v) = cache.Append(context.Layer, k, v);     // [B, KV, past + T, D]
         if (keyValueHeads != heads)
         {
             // SDPA has no GQA argument in TorchSharp 0.107: repeat each key/value head for its group of query heads.
-            k = k.repeat_interleave(heads / keyValueHeads, dim: 1);                   // [B, H, T, D]
-            v = v.repeat_interleave(heads / keyValueHeads, dim: 1);                   // [B, H, T, D]
+            k = k.repeat_interleave(heads / keyValueHeads, dim: 1);                   // [B, H, keys, D]
+            v = v.repeat_interleave(heads / keyValueHeads, dim: 1);                   // [B, H, keys, D]
         }
         var y = context.Mask is { } mask
             ? nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask)

@@ -28,10 +28,13 @@ public sealed class CausalLanguageModel : nn.Module<Tensor, Tensor?, Tensor>
     public Tensor Embed(Tensor ids) => model.Embed(ids);
 
     /// <summary>embeddings [B, T, C] (+ document ids [B, T] for packed rows) → logits [B, T, V].</summary>
-    public override Tensor forward(Tensor embeddings, Tensor? documentIds)
+    public override Tensor forward(Tensor embeddings, Tensor? documentIds) => Forward(embeddings, documentIds, cache: null);
+
+    /// <summary><see cref="forward"/>, continuing (and growing) <paramref name="cache"/> when given.</summary>
+    public Tensor Forward(Tensor embeddings, Tensor? documentIds, KeyValueCache? cache)
     {
         using var scope = NewDisposeScope();
-        var h = model.forward(embeddings, documentIds);                                       // [B, T, C]
+        var h = model.Forward(embeddings, documentIds, cache);                                // [B, T, C]
         var logits = lm_head is null ? nn.functional.linear(h, model.EmbedTokens.weight!) : lm_head.forward(h); // [B, T, V]
         return logits.MoveToOuterDisposeScope();
     }

@@ -3,9 +3,9 @@ using static TorchSharp.torch;
 namespace Apriel.Trainer.Model;
 
 /// <summary>
-/// Greedy decoding for smoke tests and evaluation: the most likely next token, one at a time. There is no key/value
-/// cache — every step runs the whole sequence again — which is simple and exact, and fast enough for short outputs of
-/// small models; long generations with the 15B model want a cache.
+/// Greedy decoding for smoke tests and evaluation: the most likely next token, one at a time. The prompt (with its
+/// images) runs once and fills a <see cref="KeyValueCache"/>; each new token then runs alone against the cache, so a
+/// step costs one token's forward rather than the whole sequence's.
 /// </summary>
 public static class Generation
 {
@@ -25,18 +25,26 @@ public static class Generation
         try
         {
             using var _ = no_grad();
-            var tokens = prompt.Select(x => (long)x).ToList();
-            var generated = new List<int>();
+            using var cache = model.NewCache();
             using var imageTokens = tensor(new long[] { model.Config.ImageTokenIndex, model.Config.ImageBreakTokenId, model.Config.ImageEndTokenId });
-            for (var step = 0; step < maxNewTokens; step++)
+            var generated = new List<int>();
+            var ids = tensor(prompt.Select(x => (long)x).ToArray(), [1, prompt.Count]);        // the prompt, then each new token
+            try
             {
-                using var scope = NewDisposeScope();
-                var ids = tensor(tokens.ToArray(), [1, tokens.Count]);
-                var logits = model.forward(new VlmInput(ids, images));                  // [1, T, V]
-                var next = (int)logits[0, -1].index_fill(0, imageTokens, float.NegativeInfinity).argmax().item<long>();
-                generated.Add(next);
-                tokens.Add(next);
-                if (next == stopId) break;
+                while (generated.Count < maxNewTokens)
+                {
+                    using var scope = NewDisposeScope();
+                    var logits = model.forward(new VlmInput(ids, generated.Count == 0 ? images : null, Cache: cache)); // [1, T, V]
+                    var next = (int)logits[0, -1].index_fill(0, imageTokens, float.NegativeInfinity).argmax().item<long>();
+                    generated.Add(next);
+                    if (next == stopId) break;
+                    ids.Dispose();
+                    ids = tensor(new long[] { next }, [1, 1]).DetachFromDisposeScope();
+                }
+            }
+            finally
+            {
+                ids.Dispose();
             }
             return [.. generated];
         }

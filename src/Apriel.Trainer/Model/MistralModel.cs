@@ -46,7 +46,13 @@ public sealed class MistralModel : nn.Module<Tensor, Tensor?, Tensor>
     /// embeddings [B, T, C] and, for packed rows, document ids [B, T] → hidden states [B, T, C]. Without document ids
     /// every row is one document (positions 0..T-1, causal attention).
     /// </summary>
-    public override Tensor forward(Tensor embeddings, Tensor? documentIds)
+    public override Tensor forward(Tensor embeddings, Tensor? documentIds) => Forward(embeddings, documentIds, cache: null);
+
+    /// <summary>
+    /// <see cref="forward"/>, continuing the tokens in <paramref name="cache"/> when given: positions start at its
+    /// length, each new token attends to the cached ones and the new ones up to itself, and the cache grows by T.
+    /// </summary>
+    public Tensor Forward(Tensor embeddings, Tensor? documentIds, KeyValueCache? cache)
     {
         if (embeddings.dim() != 3 || embeddings.shape[2] != config.HiddenSize)
             throw new ArgumentException($"embeddings must be [B, T, {config.HiddenSize}], are [{string.Join(", ", embeddings.shape)}]");
@@ -54,17 +60,22 @@ public sealed class MistralModel : nn.Module<Tensor, Tensor?, Tensor>
         long b = embeddings.shape[0], t = embeddings.shape[1];
         if (documentIds is not null && (documentIds.dim() != 2 || documentIds.shape[0] != b || documentIds.shape[1] != t))
             throw new ArgumentException($"document ids must be [{b}, {t}], are [{string.Join(", ", documentIds.shape)}]");
-        if (t > config.MaxPositionEmbeddings) throw new ArgumentException($"{t} tokens exceed max_position_embeddings ({config.MaxPositionEmbeddings})");
+        if (cache is not null && documentIds is not null) throw new ArgumentException("a key/value cache holds one sequence: no document ids");
+        if (cache is not null && cache.Layers != layers.Count) throw new ArgumentException($"the cache has {cache.Layers} layers, the decoder {layers.Count}");
+        var past = cache?.Length ?? 0;
+        if (past + t > config.MaxPositionEmbeddings) throw new ArgumentException($"{past + t} tokens exceed max_position_embeddings ({config.MaxPositionEmbeddings})");
 
         var positions = documentIds is null
-            ? arange(t, ScalarType.Int64, embeddings.device).expand(b, t)                    // [B, T]
+            ? arange(past, past + t, ScalarType.Int64, embeddings.device).expand(b, t)      // [B, T]
             : PackedSequences.Positions(documentIds);                                        // [B, T], restarting per document
         var (cos, sin) = Rope.Tables(positions, inverseFrequencies, embeddings.dtype);       // [B, T, D] each
-        var mask = documentIds is null ? null : PackedSequences.CausalMask(documentIds);     // [B, 1, T, T]
-        var context = new AttentionContext(cos, sin, mask, Causal: true);
+        var mask = documentIds is not null ? PackedSequences.CausalMask(documentIds)         // [B, 1, T, T]
+            : past > 0 && t > 1 ? KeyValueCache.CausalMask(past, t, embeddings.device)     // [1, 1, T, past + T]
+            : null;                                                                          // causal, or one token after the cache: sees all
+        var context = new AttentionContext(cos, sin, mask, Causal: past == 0) { Cache = cache };
 
         var x = embeddings;
-        foreach (var layer in layers) x = layer.forward(x, context);
+        for (var i = 0; i < layers.Count; i++) x = layers[i].forward(x, cache is null ? context : context with { Layer = i });
         return norm.forward(x).MoveToOuterDisposeScope();                                    // [B, T, C]
     }
 }

@@ -6,9 +6,10 @@ namespace Apriel.Trainer.Model;
 
 /// <summary>
 /// One forward's inputs: token ids [B, T]; the images of the whole batch in the order their <c>[IMG]</c> runs appear
-/// (row-major over the batch), each preprocessed to [channels, H, W]; and, for packed rows, document ids [B, T].
+/// (row-major over the batch), each preprocessed to [channels, H, W]; for packed rows, document ids [B, T]; and, when
+/// generating, the key/value cache of the tokens before these (which the forward then grows).
 /// </summary>
-public sealed record VlmInput(Tensor InputIds, IReadOnlyList<Tensor>? Images = null, Tensor? DocumentIds = null);
+public sealed record VlmInput(Tensor InputIds, IReadOnlyList<Tensor>? Images = null, Tensor? DocumentIds = null, KeyValueCache? Cache = null);
 
 /// <summary>
 /// Pixtral as <c>LlavaForConditionalGeneration</c>: the image features (vision tower, then projector) replace the
@@ -43,12 +44,15 @@ public sealed class VisionLanguageModel : nn.Module<VlmInput, Tensor>
     /// <summary>Projected image features [N, C] for images in order: what replaces the [IMG] embeddings.</summary>
     public Tensor ImageFeatures(IReadOnlyList<Tensor> images) => multi_modal_projector.forward(vision_tower.forward(images));
 
+    /// <summary>An empty key/value cache for <see cref="VlmInput.Cache"/>.</summary>
+    public KeyValueCache NewCache() => new(Config.Text.NumHiddenLayers);
+
     /// <summary>→ logits [B, T, V].</summary>
     public override Tensor forward(VlmInput input)
     {
         using var scope = NewDisposeScope();
         var embeddings = InputEmbeddings(input);                                                // [B, T, C]
-        return language_model.forward(embeddings, input.DocumentIds).MoveToOuterDisposeScope(); // [B, T, V]
+        return language_model.Forward(embeddings, input.DocumentIds, input.Cache).MoveToOuterDisposeScope(); // [B, T, V]
     }
 
     /// <summary>
