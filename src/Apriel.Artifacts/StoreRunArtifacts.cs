@@ -23,14 +23,8 @@ public sealed class StoreRunArtifacts(IArtifactStore store) : IRunArtifacts
     }
 
     /// <inheritdoc/>
-    public async Task<Progress?> ProgressAsync(string runUri, CancellationToken cancellationToken)
-    {
-        var key = ArtifactStores.KeyIn(store, runUri) + ArtifactLayout.Progress;
-        if (await store.GetSizeAsync(key, cancellationToken) is null) return null;
-        await using var stream = await store.OpenReadAsync(key, cancellationToken: cancellationToken);
-        try { return await JsonSerializer.DeserializeAsync<Progress>(stream, ApiJson.Options, cancellationToken); }
-        catch (JsonException) { return null; } // a report being rewritten; the next look gets a whole one
-    }
+    public Task<Progress?> ProgressAsync(string runUri, CancellationToken cancellationToken) =>
+        ProgressFile.ReadAsync(store, ArtifactStores.KeyIn(store, runUri), cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<CheckpointRef>> CheckpointsAsync(string runUri, CancellationToken cancellationToken)

@@ -100,12 +100,17 @@ public sealed class LocalRunner(IArtifactStore store, string workDirectory, Text
         var progress = await _artifacts.ProgressAsync(task.Output, cancellationToken);
         if (progress == null) return $"○ {label}: not started (run {task.RunId})";
         var checkpoints = await _artifacts.CheckpointsAsync(task.Output, cancellationToken);
-        var resume = checkpoints.Count > 0 ? $"; resumes from step {checkpoints[^1].Step}" : "; no checkpoint yet, restarts";
-        return $"◐ {label}: stopped at {ProgressLine.Of(progress)} (run {task.RunId}){resume}";
+        var resume = task.Subcommand == "merge" ? "; a merge starts over"
+            : checkpoints.Count > 0 ? $"; resumes from step {checkpoints[^1].Step}" : "; no checkpoint yet, restarts";
+        return $"◐ {label}: stopped at {ProgressLine.Of(progress, task.ProgressUnit)} (run {task.RunId}){resume}";
     }
 
     /// <summary>A resolved resource: its run, where it goes, and its task file's content.</summary>
-    sealed record ResolvedTask(string RunId, string Output, string Subcommand, string Json);
+    sealed record ResolvedTask(string RunId, string Output, string Subcommand, string Json)
+    {
+        /// <summary>What the run's progress counts.</summary>
+        public string ProgressUnit => Subcommand == "merge" ? "tensor" : "step";
+    }
 
     static async Task<(ResolvedTask? Task, string? Error)> ResolveAsync(Manifest manifest, LocalUpstream upstream, CancellationToken cancellationToken)
     {
@@ -134,7 +139,7 @@ public sealed class LocalRunner(IArtifactStore store, string workDirectory, Text
         output.WriteLine($"▶ {label}: {(task.Subcommand == "train" ? "training" : "merging")} run {task.RunId} (log: {log})");
 
         var clock = Stopwatch.StartNew();
-        var display = new ProgressDisplay(output, liveDisplay);
+        var display = new ProgressDisplay(output, liveDisplay, task.ProgressUnit);
         string[] arguments = task.Subcommand == "train"
             ? ["train", "--task", taskFile, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--progress-seconds", "1"]
             : ["merge", "--task", taskFile];

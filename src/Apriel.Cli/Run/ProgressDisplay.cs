@@ -4,9 +4,9 @@ namespace Apriel.Cli.Run;
 
 /// <summary>
 /// Shows a run's progress: on a terminal one line rewritten in place, otherwise (logs, CI) a line every few
-/// seconds so the output stays readable.
+/// seconds so the output stays readable. <paramref name="unit"/> names what progress counts (steps, or a merge's tensors).
 /// </summary>
-public sealed class ProgressDisplay(TextWriter output, bool live)
+public sealed class ProgressDisplay(TextWriter output, bool live, string unit = "step")
 {
     static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
@@ -19,7 +19,7 @@ public sealed class ProgressDisplay(TextWriter output, bool live)
     {
         if (progress == null || progress == _last) return;
         _last = progress;
-        var line = $"  {label}: {ProgressLine.Of(progress)}";
+        var line = $"  {label}: {ProgressLine.Of(progress, unit)}";
         if (live)
         {
             output.Write("\r" + line.PadRight(_width));

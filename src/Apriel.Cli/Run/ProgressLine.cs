@@ -6,10 +6,13 @@ namespace Apriel.Cli.Run;
 /// <summary>One line of the live display: where a run is, how fast it goes, when it ends.</summary>
 public static class ProgressLine
 {
-    /// <summary>E.g. <c>step 40/60 (66%)  loss 3.214  1.2k tok/s  ETA 12s</c>.</summary>
-    public static string Of(Progress p)
+    /// <summary>
+    /// E.g. <c>step 40/60 (66%)  loss 3.214  1.2k tok/s  ETA 12s</c>, or for a merge (<paramref name="unit"/> "tensor")
+    /// <c>tensor 120/292 (41%)  ETA 8s</c>.
+    /// </summary>
+    public static string Of(Progress p, string unit = "step")
     {
-        var parts = new List<string> { $"step {p.Step}/{p.Total} ({p.Percent}%)" };
+        var parts = new List<string> { $"{unit} {p.Step}/{p.Total} ({p.Percent}%)" };
         if (p.Loss is { } loss) parts.Add("loss " + loss.ToString("0.000", CultureInfo.InvariantCulture));
         if (p.TokensPerSecond is { } speed) parts.Add(Count(speed) + " tok/s");
         if (p.EtaSeconds is { } eta) parts.Add("ETA " + Duration(TimeSpan.FromSeconds(eta)));

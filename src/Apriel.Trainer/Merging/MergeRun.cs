@@ -22,6 +22,12 @@ public sealed record MergeOptions
 
     /// <summary>Where progress lines go.</summary>
     public TextWriter Log { get; init; } = TextWriter.Null;
+
+    /// <summary>Least time between two writes of the run's progress.json.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The clock of progress reports.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -54,11 +60,12 @@ public static class MergeRun
             var plan = MergePlanner.Plan(task, [.. inputs.Take(task.Inputs.Count).Select(i => i.Config)], [.. resolved.Select(ModelInput.LabelOf)]);
             options.Log.WriteLine($"merge: {task.Spec.Method} of {task.Inputs.Count} model(s), {plan.Tensors.Count} tensors, writing {plan.Type}");
 
+            using var output = options.OpenStore(task.Output);
             using var scratch = Scratch.Create(task.RunId);
             var staged = Path.Combine(scratch.Path, "model");
-            Write(plan, inputs, MergeMethods.Create(task.Spec, weights), staged, options, cancellationToken);
+            var progress = new MergeProgress(output, options.ProgressInterval, options.Time, options.Log);
+            Write(plan, inputs, MergeMethods.Create(task.Spec, weights), staged, progress, options, cancellationToken);
 
-            using var output = options.OpenStore(task.Output);
             var lineage = new ArtifactLineage
             {
                 Kind = ModelMerge.KindName, Namespace = task.Namespace, Name = task.Name, RunId = task.RunId, Inputs = resolved,
@@ -81,18 +88,14 @@ public static class MergeRun
         }
     }
 
-    static void Write(MergePlan plan, IReadOnlyList<ModelInput> inputs, IMergeMethod method, string staged, MergeOptions options, CancellationToken cancellationToken)
+    static void Write(MergePlan plan, IReadOnlyList<ModelInput> inputs, IMergeMethod method, string staged, MergeProgress progress,
+        MergeOptions options, CancellationToken cancellationToken)
     {
         var layouts = plan.Tensors.Select(t => new TensorLayout(t.Name, plan.Type, t.Shape)).ToList();
         using (var writer = new ShardedWriter(staged, layouts, options.MaxShardBytes))
         {
-            var reported = 0;
-            new MergeExecutor(inputs, method, options.SliceElements).Run(plan, writer, (done, total) =>
-            {
-                if (done * 10 / total <= reported) return;
-                reported = done * 10 / total;
-                options.Log.WriteLine($"merge: {done}/{total} tensors");
-            }, cancellationToken);
+            progress.Report(0, plan.Tensors.Count);
+            new MergeExecutor(inputs, method, options.SliceElements).Run(plan, writer, progress.Report, cancellationToken);
             writer.Finish();
         }
         plan.Config.Save(staged);

@@ -50,7 +50,7 @@ public sealed class StoreRunOutput(IArtifactStore run, TrainingTask task, string
     public bool HasModel => Wait(_reader.IsCommittedAsync(ArtifactLayout.Model));
 
     /// <inheritdoc/>
-    public void WriteProgress(Progress progress) => Put(ArtifactLayout.Progress, JsonSerializer.Serialize(progress, ApiJson.Options) + "\n");
+    public void WriteProgress(Progress progress) => Wait(ProgressFile.WriteAsync(run, "", progress));
 
     /// <inheritdoc/>
     public void WriteEvaluation(EvaluationReport report) => Put(EvaluationReport.FileName, report.ToJson());

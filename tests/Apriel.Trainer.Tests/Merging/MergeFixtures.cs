@@ -101,8 +101,8 @@ internal sealed class MergeFixtures : IDisposable
         return ModelCheckpoint.Load(local);
     }
 
-    /// <summary>Whether anything was written under the task's output.</summary>
-    public bool HasOutput() => Store.ListAsync("out/").GetAwaiter().GetResult().Count > 0;
+    /// <summary>Whether any model file was written under the task's output (progress.json aside).</summary>
+    public bool HasOutput() => Store.ListAsync("out/model/").GetAwaiter().GetResult().Count > 0;
 
     public void Dispose()
     {

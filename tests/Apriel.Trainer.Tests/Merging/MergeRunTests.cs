@@ -22,7 +22,7 @@ public sealed class MergeRunTests : IDisposable
     static Dictionary<string, Tensor> Weights(VisionLanguageModel model) => model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
 
     [Fact]
-    public void Should_average_k_checkpoints_element_wise_and_record_the_lineage()
+    public async Task Should_average_k_checkpoints_element_wise_and_record_the_lineage()
     {
         var models = Enumerable.Range(0, 3).Select(i => MergeFixtures.Model(seed: i)).ToList();
         // Sharded inputs and small slices, so shard boundaries and slicing are exercised.
@@ -43,6 +43,8 @@ public sealed class MergeRunTests : IDisposable
         Assert.Equal([1.0 / 3, 1.0 / 3, 1.0 / 3], lineage.Merge.Weights);
         Assert.Contains(committed.Manifest.Files, f => f.Path == "model.safetensors.index.json");
         Assert.Contains(committed.Manifest.Files, f => f.Path == "tokenizer_config.json");
+        var progress = (await ProgressFile.ReadAsync(fixtures.Store, "out/"))!;
+        Assert.Equal((Weights(merged).Count, Weights(merged).Count, 100), ((int)progress.Step, (int)progress.Total, progress.Percent));
     }
 
     [Fact]
