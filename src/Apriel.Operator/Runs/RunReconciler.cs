@@ -99,9 +99,7 @@ public sealed class RunReconciler<T>(
         return observation with
         {
             Run = run,
-            Pods = PodDiagnosis.Of(pods.List(view.Metadata.NamespaceProperty)
-                .Where(p => p.Metadata.Labels?.TryGetValue(Labels.RunId, out var id) == true && id == run.RunId
-                            && p.Metadata.Labels.TryGetValue(Labels.Resource, out var owner) && owner == view.Metadata.Name).ToList()),
+            Pods = PodDiagnosis.Of(RunPods.Of(pods, view.Metadata.NamespaceProperty, view.Metadata.Name, run.RunId)),
             CommittedOutput = await artifacts.CommittedModelAsync(run.Output, cancellationToken),
             Progress = await artifacts.ProgressAsync(run.Output, cancellationToken),
             Checkpoints = await artifacts.CheckpointsAsync(run.Output, cancellationToken),

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 
@@ -6,34 +5,117 @@ namespace Apriel.Operator.Runtime;
 
 /// <summary>
 /// The informer's view of one resource type: reconcilers read from it instead of the API server. It may lag
-/// the server briefly; writes always go to the server.
+/// the server briefly; writes always go to the server. Lookups other than by key go through indexes (as client-go's
+/// Indexer and controller-runtime's field indexes do), so they cost what they return, not the size of the cache:
+/// by namespace and by owner built in, others added by whoever looks objects up by them.
 /// </summary>
 public sealed class ObjectCache<T> where T : IKubernetesObject<V1ObjectMeta>
 {
-    readonly ConcurrentDictionary<ObjectKey, T> _objects = new();
+    const string NamespaceIndex = "namespace";
+    const string OwnerIndex = "owner";
+
+    readonly Lock _gate = new();
+    readonly Dictionary<ObjectKey, T> _objects = [];
+    readonly Dictionary<string, Index> _indexes = [];
+
+    // The values an object was indexed under are kept, so that removing it does not depend on the object being unchanged.
+    sealed record Index(Func<T, IEnumerable<string>> ValuesOf, Dictionary<string, HashSet<ObjectKey>> Keys, Dictionary<ObjectKey, string[]> Values);
+
+    public ObjectCache()
+    {
+        EnsureIndex(NamespaceIndex, o => [o.Metadata.NamespaceProperty ?? ""]);
+        EnsureIndex(OwnerIndex, o => o.Metadata.OwnerReferences?.Select(r => r.Uid) ?? []);
+    }
 
     /// <summary>The cached object, or default when it does not exist (or is not yet seen).</summary>
-    public T? Get(ObjectKey key) => _objects.GetValueOrDefault(key);
+    public T? Get(ObjectKey key)
+    {
+        lock (_gate) return _objects.GetValueOrDefault(key);
+    }
 
     /// <summary>All cached objects, in one namespace or all.</summary>
-    public IReadOnlyList<T> List(string? @namespace = null) =>
-        _objects.Values.Where(o => @namespace == null || o.Metadata.NamespaceProperty == @namespace).ToList();
+    public IReadOnlyList<T> List(string? @namespace = null)
+    {
+        if (@namespace != null) return ByIndex(NamespaceIndex, @namespace);
+        lock (_gate) return [.. _objects.Values];
+    }
 
     /// <summary>Objects that name <paramref name="ownerUid"/> among their owner references.</summary>
-    public IReadOnlyList<T> OwnedBy(string ownerUid) =>
-        _objects.Values.Where(o => o.Metadata.OwnerReferences?.Any(r => r.Uid == ownerUid) == true).ToList();
+    public IReadOnlyList<T> OwnedBy(string ownerUid) => ByIndex(OwnerIndex, ownerUid);
+
+    /// <summary>
+    /// Adds an index <paramref name="name"/>: each object is found under every value <paramref name="valuesOf"/> gives
+    /// for it. Objects already cached are indexed now. An index by that name already there is kept.
+    /// </summary>
+    public void EnsureIndex(string name, Func<T, IEnumerable<string>> valuesOf)
+    {
+        lock (_gate)
+        {
+            if (_indexes.ContainsKey(name)) return;
+            var index = _indexes[name] = new Index(valuesOf, [], []);
+            foreach (var (key, obj) in _objects) Add(index, key, obj);
+        }
+    }
+
+    /// <summary>The objects index <paramref name="name"/> finds under <paramref name="value"/>.</summary>
+    /// <exception cref="ArgumentException">No index by that name.</exception>
+    public IReadOnlyList<T> ByIndex(string name, string value)
+    {
+        lock (_gate)
+        {
+            if (!_indexes.TryGetValue(name, out var index)) throw new ArgumentException($"no index {name}", nameof(name));
+            return index.Keys.TryGetValue(value, out var keys) ? [.. keys.Select(k => _objects[k])] : [];
+        }
+    }
 
     /// <summary>Number of cached objects.</summary>
-    public int Count => _objects.Count;
+    public int Count
+    {
+        get { lock (_gate) return _objects.Count; }
+    }
 
     internal T? Set(T obj)
     {
-        T? old = default;
-        _objects.AddOrUpdate(ObjectKey.Of(obj), obj, (_, previous) => { old = previous; return obj; });
-        return old;
+        var key = ObjectKey.Of(obj);
+        lock (_gate)
+        {
+            var old = Remove(key);
+            _objects[key] = obj;
+            foreach (var index in _indexes.Values) Add(index, key, obj);
+            return old;
+        }
     }
 
-    internal T? Remove(ObjectKey key) => _objects.TryRemove(key, out var old) ? old : default;
+    internal T? Remove(ObjectKey key)
+    {
+        lock (_gate)
+        {
+            if (!_objects.Remove(key, out var old)) return default;
+            foreach (var index in _indexes.Values)
+            {
+                if (!index.Values.Remove(key, out var values)) continue;
+                foreach (var value in values)
+                {
+                    if (index.Keys.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0) index.Keys.Remove(value);
+                }
+            }
+            return old;
+        }
+    }
 
-    internal IReadOnlyCollection<ObjectKey> Keys => (IReadOnlyCollection<ObjectKey>)_objects.Keys;
+    internal IReadOnlyCollection<ObjectKey> Keys
+    {
+        get { lock (_gate) return [.. _objects.Keys]; }
+    }
+
+    static void Add(Index index, ObjectKey key, T obj)
+    {
+        var values = index.ValuesOf(obj).Distinct().ToArray();
+        index.Values[key] = values;
+        foreach (var value in values)
+        {
+            if (!index.Keys.TryGetValue(value, out var keys)) index.Keys[value] = keys = [];
+            keys.Add(key);
+        }
+    }
 }
