@@ -90,10 +90,10 @@ public abstract class CommitProtocolTests : StoreTestBase, IDisposable
     public async Task Should_leave_nothing_that_looks_committed_when_an_upload_dies_midway()
     {
         var local = LocalCheckpoint();
-        // Put 1 is the model (files go in path order: config.json, model.safetensors, ...); die 1 MiB into it.
-        using var crashing = new CrashingStore(Store, crashOnPut: 2, afterBytes: 1024 * 1024);
+        // Die 1 MiB into the weights.
+        var crashing = new InterceptingStore(Store) { Crash = (Checkpoint + "model.safetensors", 1024 * 1024) };
 
-        await Assert.ThrowsAsync<FailingStream.SimulatedCrash>(() => CommitAsync(crashing, local));
+        await Assert.ThrowsAsync<SimulatedCrash>(() => CommitAsync(crashing, local));
 
         var reader = new ArtifactReader(Store);
         Assert.False(await reader.IsCommittedAsync(Checkpoint));
@@ -107,10 +107,10 @@ public abstract class CommitProtocolTests : StoreTestBase, IDisposable
     {
         await CommitAsync(Store, LocalCheckpoint("first", seed: 1));
         var second = LocalCheckpoint("second", seed: 7);
-        // The re-commit dies in its first file upload: the old manifest must already be gone.
-        using var crashing = new CrashingStore(Store, crashOnPut: 2, afterBytes: 100);
+        // The re-commit dies in a file upload: the old manifest must already be gone.
+        var crashing = new InterceptingStore(Store) { Crash = (Checkpoint + "model.safetensors", 100) };
 
-        await Assert.ThrowsAsync<FailingStream.SimulatedCrash>(() => CommitAsync(crashing, second));
+        await Assert.ThrowsAsync<SimulatedCrash>(() => CommitAsync(crashing, second));
 
         Assert.False(await new ArtifactReader(Store).IsCommittedAsync(Checkpoint));
     }

@@ -68,7 +68,7 @@ public sealed class S3FaultTests(S3Fixture fixture) : IAsyncLifetime
     {
         var data = Bytes.Random(20 * 1024 * 1024, seed: 3);
         // Not seekable: the part is retried from the bytes already read, never by reading the source again.
-        await using var content = new FailingStream(data, failAfter: data.Length + 1);
+        await using var content = new DyingStream(new MemoryStream(data), limit: data.Length + 1);
         // Request 1 starts the multipart upload, request 2 sends a part: that one fails.
         transport.FailAfter(1, 1, HttpStatusCode.ServiceUnavailable, "SlowDown");
 

@@ -1,4 +1,5 @@
 using Apriel.Artifacts.Tests.Support;
+using Apriel.Testing;
 
 namespace Apriel.Artifacts.Tests;
 
@@ -225,8 +226,8 @@ public abstract class StoreContractTests : StoreTestBase
     {
         var data = Bytes.Random(size);
 
-        await Assert.ThrowsAsync<FailingStream.SimulatedCrash>(
-            () => Store.PutAsync("crash/file", new FailingStream(data, failAfter), data.Length));
+        await Assert.ThrowsAsync<SimulatedCrash>(
+            () => Store.PutAsync("crash/file", new DyingStream(new MemoryStream(data), failAfter), data.Length));
 
         Assert.Null(await Store.GetSizeAsync("crash/file"));
         Assert.Empty(await Store.ListAsync(""));
@@ -237,8 +238,8 @@ public abstract class StoreContractTests : StoreTestBase
     {
         await Store.PutAsync("keep", Bytes.Text("old"));
 
-        await Assert.ThrowsAsync<FailingStream.SimulatedCrash>(
-            () => Store.PutAsync("keep", new FailingStream(Bytes.Random(1000), failAfter: 500), 1000));
+        await Assert.ThrowsAsync<SimulatedCrash>(
+            () => Store.PutAsync("keep", new DyingStream(new MemoryStream(Bytes.Random(1000)), limit: 500), 1000));
 
         Assert.Equal(Bytes.Text("old"), await Store.GetAsync("keep"));
     }

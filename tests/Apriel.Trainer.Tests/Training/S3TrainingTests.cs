@@ -137,7 +137,7 @@ public sealed class S3TrainingTests(S3Fixture fixture) : IAsyncLifetime, IDispos
         var dying = ArtifactLayout.Checkpoint(4) + "model.safetensors";
         using (var crashing = new InterceptingStore(bucket.Store(Run)) { Crash = (dying, 1024 * 1024) })
         {
-            Assert.Throws<InterceptingStore.SimulatedCrash>(() => RunInProcess(task, crashing));
+            Assert.Throws<SimulatedCrash>(() => RunInProcess(task, crashing));
         }
 
         using var store = bucket.Store(Run);
