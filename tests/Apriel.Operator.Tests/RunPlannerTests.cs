@@ -50,6 +50,20 @@ public sealed class RunPlannerTests
     }
 
     [Fact]
+    public void A_job_asking_for_gpus_the_trainer_cannot_use_comes_with_a_warning()
+    {
+        var d = Decide(Observe(extraSpec: """
+              resources: {nodes: 2, gpusPerNode: 8}
+            """));
+
+        Assert.IsType<RunAction.CreateJob>(Assert.Single(d.Actions));
+        var warning = Assert.Single(d.Events, e => e.Warning);
+        Assert.Equal("IdleGpus", warning.Reason);
+        Assert.Contains("16 GPUs (2 pod(s) × 8)", warning.Message);
+        Assert.Contains("15 stay idle", warning.Message);
+    }
+
+    [Fact]
     public void An_invalid_spec_fails_naming_the_field_and_stops_its_jobs()
     {
         var o = Observe();

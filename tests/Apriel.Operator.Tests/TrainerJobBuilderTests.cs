@@ -91,7 +91,8 @@ public sealed class TrainerJobBuilderTests
               retryLimit: 5
               queueName: team-a
             """);
-        var (_, job) = TrainerJobBuilder.Build(stage, Task(stage), Settings);
+        var built = TrainerJobBuilder.Build(stage, Task(stage), Settings);
+        var job = built.Job;
         var pod = job.Spec.Template.Spec;
         var limits = pod.Containers[0].Resources.Limits;
         Assert.Equal(("4", "32", "256Gi"), (limits["amd.com/gpu"].ToString(), limits["cpu"].ToString(), limits["memory"].ToString()));
@@ -102,15 +103,18 @@ public sealed class TrainerJobBuilderTests
         Assert.Equal("training", pod.PriorityClassName);
         Assert.Equal("team-a", job.Metadata.Labels[Labels.KueueQueue]);
         Assert.True(job.Spec.Suspend); // Kueue unsuspends on admission
+        Assert.StartsWith("resources ask for 8 GPUs (2 pod(s) × 4) but the trainer computes on one GPU of the first pod", built.IdleGpus);
     }
 
     [Fact]
     public void Defaults_use_the_operator_settings()
     {
-        var (_, job) = TrainerJobBuilder.Build(Stage(), Task(Stage()), Settings);
+        var built = TrainerJobBuilder.Build(Stage(), Task(Stage()), Settings);
+        var job = built.Job;
         var container = job.Spec.Template.Spec.Containers[0];
         Assert.Equal("ghcr.io/apriel/trainer:1", container.Image);
-        Assert.Equal("8", container.Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.Equal("1", container.Resources.Limits["nvidia.com/gpu"].ToString()); // the one GPU the trainer uses
+        Assert.Null(built.IdleGpus);
         Assert.False(job.Spec.Suspend);
         Assert.Equal("NonIndexed", job.Spec.CompletionMode);
         Assert.Contains(job.Spec.PodFailurePolicy.Rules, r => r.OnExitCodes?.Values.Contains(TrainerExitCodes.Preempted) == true && r.Action == "Ignore");

@@ -33,12 +33,15 @@ public record PodResources
 /// <summary>Compute for a stage's trainer pods. One pod per node; each pod gets all of its node's GPUs.</summary>
 public sealed record TrainingResources : PodResources
 {
-    /// <summary>GPUs per pod (per node). 0 runs on CPU.</summary>
+    /// <summary>
+    /// GPUs per pod (per node). 0 runs on CPU. The trainer computes on one GPU (TorchSharp has no distributed backend
+    /// yet): more are reserved but idle, and the operator warns (event IdleGpus).
+    /// </summary>
     [Range(0, 64)]
-    [DefaultValue(8)]
-    public int GpusPerNode { get; init; } = 8;
+    [DefaultValue(1)]
+    public int GpusPerNode { get; init; } = 1;
 
-    /// <summary>Nodes (pods) the stage spans; more than one runs an Indexed Job.</summary>
+    /// <summary>Nodes (pods) the stage spans; more than one runs an Indexed Job, whose first pod trains while the others exit.</summary>
     [Range(1, 4096)]
     [DefaultValue(1)]
     public int Nodes { get; init; } = 1;

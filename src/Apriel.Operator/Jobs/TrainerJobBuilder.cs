@@ -7,8 +7,18 @@ using k8s.Models;
 
 namespace Apriel.Operator.Jobs;
 
-/// <summary>The Kubernetes objects of one stage or merge run: the task as a ConfigMap and the trainer Job.</summary>
-public sealed record TrainerJob(V1ConfigMap Task, V1Job Job);
+/// <summary>
+/// The Kubernetes objects of one stage or merge run: the task as a ConfigMap and the trainer Job; and what the user
+/// should know about them (<see cref="IdleGpus"/>).
+/// </summary>
+public sealed record TrainerJob(V1ConfigMap Task, V1Job Job)
+{
+    /// <summary>
+    /// Set when the Job asks for GPUs the trainer cannot use: it computes on one device of its first pod (TorchSharp 0.107
+    /// has no collective-communication backend), so the other GPUs stay idle and the other pods exit at once.
+    /// </summary>
+    public string? IdleGpus { get; init; }
+}
 
 /// <summary>What a run's Job is made from, for stages and merges alike.</summary>
 internal sealed record RunJob(
@@ -97,7 +107,14 @@ public static class TrainerJobBuilder
                 },
             },
         };
-        return new TrainerJob(configMap, job);
+        var gpus = run.Nodes * run.Gpus;
+        return new TrainerJob(configMap, job)
+        {
+            IdleGpus = gpus > 1
+                ? $"resources ask for {gpus} GPUs ({run.Nodes} pod(s) × {run.Gpus}) but the trainer computes on one GPU of the first pod " +
+                  $"(no distributed training in this version): {gpus - 1} stay idle; set resources.nodes: 1 and gpusPerNode: 1"
+                : null,
+        };
     }
 
     static Dictionary<string, string> LabelsFor(IKubernetesObject<V1ObjectMeta> owner, string runId) => new()

@@ -54,6 +54,7 @@ public static class RunPlanner
         if (job == null)
         {
             d.Actions.Add(new RunAction.CreateJob(run.Job));
+            if (run.Job.IdleGpus is { } idle) d.Warn("IdleGpus", idle);
             return d.Finish(Phase.Pending, "JobCreated", $"created Job {run.Job.Job.Metadata.Name} for run {run.RunId}", running: false);
         }
         return d.FollowJob(JobState.Of(job), job, o);
@@ -214,6 +215,8 @@ public static class RunPlanner
         {
             foreach (var job in o.Jobs) Actions.Add(new RunAction.DeleteJob(job.Metadata.Name, reason));
         }
+
+        public void Warn(string reason, string message) => _events.Add(new RunEvent(true, reason, message));
 
         public RunDecision Finish(Phase phase, string reason, string message, bool running, TimeSpan? requeue = null, bool warning = false)
         {

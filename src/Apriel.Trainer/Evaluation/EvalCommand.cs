@@ -5,6 +5,7 @@ using Apriel.Trainer.Model;
 using Apriel.Trainer.Tokenization;
 using Apriel.Trainer.Training;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Apriel.Trainer.Evaluation;
 
@@ -22,13 +23,15 @@ public static class EvalCommand
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Tokens generated per sample at most", DefaultValueFactory = _ => 32 };
         var limit = new Option<int?>("--limit") { Description = "Score only the first N records" };
         var threads = new Option<int>("--threads") { Description = "torch intra-op threads", DefaultValueFactory = _ => 1 };
+        var device = TrainingDevice.Option();
         var command = new Command("eval", "Score a model on an evaluation set: greedy generation, exact match of the final answer")
-            { model, data, maxNewTokens, limit, threads };
-        command.SetAction(parse => Handler(output, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(maxNewTokens), parse.GetValue(limit), parse.GetValue(threads)));
+            { model, data, maxNewTokens, limit, threads, device };
+        command.SetAction(parse => Handler(output, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(maxNewTokens), parse.GetValue(limit),
+            parse.GetValue(threads), parse.GetValue(device)!));
         return command;
     }
 
-    internal static int Handler(TextWriter output, string modelDirectory, string data, int maxNewTokens, int? limit, int threads)
+    internal static int Handler(TextWriter output, string modelDirectory, string data, int maxNewTokens, int? limit, int threads, string device = "auto")
     {
         if (maxNewTokens < 1 || limit < 1)
         {
@@ -38,7 +41,9 @@ public static class EvalCommand
         torch.set_num_threads(threads);
         try
         {
+            var on = TrainingDevice.Resolve(device);
             using var model = ModelCheckpoint.Load(modelDirectory);
+            if (on.type != DeviceType.CPU) model.to(on);
             var renderer = Evaluator.Renderer(TokenizerFiles.Load(modelDirectory, model.Config), model.Config);
             using var scratch = Scratch.Create("eval");
             using var inputs = new InputFiles(scratch.Path);

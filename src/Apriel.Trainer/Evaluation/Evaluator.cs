@@ -42,7 +42,7 @@ public static class Evaluator
             if (sample.PromptIds.Length >= room)
                 throw new InvalidDataException($"evaluation set {name}: a prompt of {sample.PromptIds.Length} tokens leaves no room to answer (max_position_embeddings {room})");
             using var scope = NewDisposeScope();
-            var images = sample.Images.Select(i => renderer.Preprocessor.Process(i.Load()).to(dtype)).ToList();
+            var images = sample.Images.Select(i => renderer.Preprocessor.Process(i.Load()).to(dtype, model.Device)).ToList();
             var generated = Generation.Greedy(model, sample.PromptIds, Math.Min(maxNewTokens, room - sample.PromptIds.Length),
                 renderer.Tokenizer.EosId, images.Count == 0 ? null : images);
             var answer = AnswerScoring.FinalAnswer(renderer.Tokenizer.Decode(generated, skipSpecialTokens: true));

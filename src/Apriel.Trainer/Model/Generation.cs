@@ -26,9 +26,10 @@ public static class Generation
         {
             using var _ = no_grad();
             using var cache = model.NewCache();
-            using var imageTokens = tensor(new long[] { model.Config.ImageTokenIndex, model.Config.ImageBreakTokenId, model.Config.ImageEndTokenId });
+            using var imageTokens = tensor(new long[] { model.Config.ImageTokenIndex, model.Config.ImageBreakTokenId, model.Config.ImageEndTokenId }, device: model.Device);
             var generated = new List<int>();
-            var ids = tensor(prompt.Select(x => (long)x).ToArray(), [1, prompt.Count]);        // the prompt, then each new token
+            var device = model.Device;
+            var ids = tensor(prompt.Select(x => (long)x).ToArray(), [1, prompt.Count], device: device); // the prompt, then each new token
             try
             {
                 while (generated.Count < maxNewTokens)
@@ -39,7 +40,7 @@ public static class Generation
                     generated.Add(next);
                     if (next == stopId) break;
                     ids.Dispose();
-                    ids = tensor(new long[] { next }, [1, 1]).DetachFromDisposeScope();
+                    ids = tensor(new long[] { next }, [1, 1], device: device).DetachFromDisposeScope();
                 }
             }
             finally

@@ -37,6 +37,9 @@ public sealed class VisionLanguageModel : nn.Module<VlmInput, Tensor>
 
     public CausalLanguageModel LanguageModel => language_model;
 
+    /// <summary>Where its weights are (inputs must be there too).</summary>
+    public Device Device => language_model.Model.EmbedTokens.weight!.device;
+
     public VisionEncoder VisionTower => vision_tower;
 
     public MultiModalProjector Projector => multi_modal_projector;

@@ -22,13 +22,24 @@ public static class TrainCommand
         var task = new Option<string>("--task") { Description = "The TrainingTask file (JSON)", Required = true };
         var threads = new Option<int>("--threads") { Description = "torch intra-op threads", DefaultValueFactory = _ => 1 };
         var progress = new Option<double>("--progress-seconds") { Description = "Seconds between progress.json reports", DefaultValueFactory = _ => 5 };
-        var command = new Command("train", "Run one TrainingStage's task: train, checkpoint, commit the final model") { task, threads, progress };
-        command.SetAction(parse => Handler(output, parse.GetValue(task)!, parse.GetValue(threads), TimeSpan.FromSeconds(parse.GetValue(progress))));
+        var device = TrainingDevice.Option();
+        var command = new Command("train", "Run one TrainingStage's task: train, checkpoint, commit the final model") { task, threads, progress, device };
+        command.SetAction(parse => Handler(output, parse.GetValue(task)!, parse.GetValue(threads), TimeSpan.FromSeconds(parse.GetValue(progress)),
+            parse.GetValue(device)!, Environment.GetEnvironmentVariable("JOB_COMPLETION_INDEX")));
         return command;
     }
 
-    internal static int Handler(TextWriter output, string taskFile, int threads, TimeSpan progressInterval)
+    /// <summary>Runs the task file on <c>device</c>; <c>completionIndex</c> is the pod's <c>JOB_COMPLETION_INDEX</c> in an Indexed Job.</summary>
+    internal static int Handler(TextWriter output, string taskFile, int threads, TimeSpan progressInterval, string device = "auto",
+        string? completionIndex = null)
     {
+        // resources.nodes > 1 makes an Indexed Job of that many pods. This trainer computes in one process, so only the
+        // first pod trains; two would write the same run.
+        if (completionIndex is { } index && index != "0")
+        {
+            output.WriteLine($"pod {index} of an Indexed Job: the trainer computes on one device of pod 0 (no distributed training in this version); nothing to do here");
+            return ExitCodes.Ok;
+        }
         TrainingTask task;
         try
         {
@@ -51,7 +62,9 @@ public static class TrainCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         try
         {
-            var outcome = TrainingRun.Run(task, new TrainingOptions { Threads = threads, ProgressInterval = progressInterval, Log = output }, stop.Token);
+            var on = TrainingDevice.Resolve(device);
+            output.WriteLine($"device: {on}");
+            var outcome = TrainingRun.Run(task, new TrainingOptions { Threads = threads, ProgressInterval = progressInterval, Log = output, Device = on }, stop.Token);
             return outcome == TrainingOutcome.Preempted ? ExitCodes.Preempted : ExitCodes.Ok;
         }
         catch (Exception e) when (e is InvalidDataException or CheckpointException or ModelConfigException or ArgumentException

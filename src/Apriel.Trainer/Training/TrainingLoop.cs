@@ -106,7 +106,7 @@ public sealed class TrainingLoop(
         for (var start = 0; start < rows.Count; start += run.MicroBatch)
         {
             using var micro = NewDisposeScope();
-            var batch = Batch.From(rows.Skip(start).Take(run.MicroBatch).ToList(), preprocessor);
+            var batch = Batch.From(rows.Skip(start).Take(run.MicroBatch).ToList(), preprocessor, run.Device);
             var input = batch.Input with { Images = batch.Input.Images?.Select(i => i.to(run.DType)).ToList() };
             var logits = model.forward(input);                                                      // [B, T, V]
             var sum = nn.functional.cross_entropy(logits.to(ScalarType.Float32).flatten(0, 1), batch.Labels.flatten(),
@@ -168,6 +168,7 @@ public sealed record RunContext
     public required int MicroBatch { get; init; }
     public required double GradientClipping { get; init; }
     public required ScalarType DType { get; init; }
+    public Device Device { get; init; } = CPU;
     public required ITokenizer Tokenizer { get; init; }
     public string? TokenizerSource { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);

@@ -18,6 +18,9 @@ public sealed record TrainingOptions
     /// <summary>torch intra-op threads (1 by default: on a shared CPU more threads are often slower, and tests stay steady).</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Where the model trains (<see cref="TrainingDevice"/>); the CPU by default.</summary>
+    public Device Device { get; init; } = CPU;
+
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -70,6 +73,8 @@ public static class TrainingRun
         var (model, tokenizer, tokenizerSource) = LoadModel(task, output, inputs, checkpoint, dtype);
         using var _ = model;
         var config = model.Config;
+        // Before the optimizer and freezing collect the parameters: moving a module replaces them.
+        if (options.Device.type != DeviceType.CPU) model.to(options.Device);
 
         var trained = Components.Freeze(model, spec.Train);
         using var optimizer = new AdamW(trained, spec.Optimizer);
@@ -89,6 +94,7 @@ public static class TrainingRun
             MicroBatch = spec.Batch.MicroBatchSize,
             GradientClipping = spec.Optimizer.GradientClipping,
             DType = dtype,
+            Device = options.Device,
             Tokenizer = tokenizer,
             TokenizerSource = tokenizerSource,
             ProgressInterval = options.ProgressInterval,

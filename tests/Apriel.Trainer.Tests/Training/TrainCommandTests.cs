@@ -46,6 +46,33 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void Should_leave_training_to_the_first_pod_of_an_indexed_job()
+    {
+        using var dir = new TempDir();
+        var output = new StringWriter();
+
+        var code = TrainCommand.Handler(output, WriteTask(dir, steps: 3), threads: 1, TimeSpan.FromSeconds(5), completionIndex: "3");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("pod 3 of an Indexed Job", output.ToString());
+        Assert.False(Directory.Exists(dir.File("run")));
+    }
+
+    [Fact]
+    public void Should_refuse_a_cuda_device_that_libtorch_does_not_see_and_write_nothing()
+    {
+        using var dir = new TempDir();
+        var output = new StringWriter();
+
+        // These machines' libtorch is the CPU build: CUDA is never available here.
+        var code = Program.Run(["train", "--task", WriteTask(dir, steps: 3), "--device", "cuda"], output);
+
+        Assert.Equal(ExitCodes.Invalid, code);
+        Assert.Contains("--device cuda: libtorch sees no CUDA device", output.ToString());
+        Assert.False(Directory.Exists(dir.File("run")));
+    }
+
+    [Fact]
     public void Should_refuse_a_task_file_it_cannot_read()
     {
         using var dir = new TempDir();
