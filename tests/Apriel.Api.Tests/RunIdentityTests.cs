@@ -36,6 +36,7 @@ public sealed class RunIdentityTests
             j["spec"]!["retryLimit"] = 9;
             j["spec"]!["queueName"] = "team-a";
             j["spec"]!["image"] = "registry/trainer:2";
+            j["spec"]!["activationCheckpointing"] = true;
         }), [Model with { Source = "merge/other", Uri = "s3://b/y/" }]));
     }
 

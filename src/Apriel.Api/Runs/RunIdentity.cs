@@ -19,7 +19,7 @@ public static class RunIdentity
     /// (adding an evaluation set must not retrain).
     /// </summary>
     public static readonly IReadOnlySet<string> OperationalFields =
-        new HashSet<string> { "resources", "image", "retryLimit", "suspend", "queueName", "retentionPolicy", "evaluation" };
+        new HashSet<string> { "resources", "image", "retryLimit", "suspend", "queueName", "retentionPolicy", "evaluation", "activationCheckpointing" };
 
     /// <summary>Hex characters kept: 48 bits, short enough for Job names, ample for one resource's runs.</summary>
     public const int Length = 12;

@@ -30,6 +30,9 @@ public sealed class MistralModel : nn.Module<Tensor, Tensor?, Tensor>
 
     public Embedding EmbedTokens => embed_tokens;
 
+    /// <summary>Recompute each layer in the backward pass instead of keeping its activations (<see cref="CheckpointedLayer"/>).</summary>
+    public bool CheckpointLayers { get; set; }
+
     /// <summary>Token ids [B, T] → embeddings [B, T, C]. Ids are checked to be in the vocabulary first.</summary>
     public Tensor Embed(Tensor ids)
     {
@@ -75,7 +78,12 @@ public sealed class MistralModel : nn.Module<Tensor, Tensor?, Tensor>
         var context = new AttentionContext(cos, sin, mask, Causal: past == 0) { Cache = cache };
 
         var x = embeddings;
-        for (var i = 0; i < layers.Count; i++) x = layers[i].forward(x, cache is null ? context : context with { Layer = i });
+        var checkpoint = CheckpointLayers && cache is null && is_grad_enabled();
+        for (var i = 0; i < layers.Count; i++)
+        {
+            x = checkpoint ? CheckpointedLayer.Apply(layers[i], x, context)
+                : layers[i].forward(x, cache is null ? context : context with { Layer = i });
+        }
         return norm.forward(x).MoveToOuterDisposeScope();                                    // [B, T, C]
     }
 }

@@ -38,7 +38,14 @@ public sealed class VisionLanguageModel : nn.Module<VlmInput, Tensor>
     public CausalLanguageModel LanguageModel => language_model;
 
     /// <summary>Where its weights are (inputs must be there too).</summary>
-    public Device Device => language_model.Model.EmbedTokens.weight!.device;
+    public Device Device
+    {
+        get
+        {
+            using var weight = language_model.Model.EmbedTokens.weight!; // TorchSharp wraps the parameter anew on each access
+            return weight.device;
+        }
+    }
 
     public VisionEncoder VisionTower => vision_tower;
 

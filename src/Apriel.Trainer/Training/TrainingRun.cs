@@ -76,6 +76,7 @@ public static class TrainingRun
         // Before the optimizer and freezing collect the parameters: moving a module replaces them.
         if (options.Device.type != DeviceType.CPU) model.to(options.Device);
 
+        model.LanguageModel.Model.CheckpointLayers = spec.ActivationCheckpointing;
         var trained = Components.Freeze(model, spec.Train);
         using var optimizer = new AdamW(trained, spec.Optimizer);
         var preprocessor = new ImagePreprocessor(config.Vision.ImageSize, config.Vision.PatchSize);

@@ -12,7 +12,7 @@ public sealed class ResumeTests
     private const long Steps = 12;
 
     /// <summary>Text and captions (so the vision path is exercised), micro-batches of 2 in a global batch of 4, every component trained.</summary>
-    private static TrainingStageSpec Spec(DType precision = DType.FP32) => new()
+    private static TrainingStageSpec Spec(DType precision = DType.FP32, bool activationCheckpointing = false) => new()
     {
         Model = new ModelSource { Init = "tiny" },
         Train = [Component.VisionEncoder, Component.Projector, Component.Decoder],
@@ -30,6 +30,7 @@ public sealed class ResumeTests
         Budget = new BudgetSpec { Steps = Steps },
         Batch = new BatchSpec { GlobalBatchSize = 4, MicroBatchSize = 2 },
         Precision = precision,
+        ActivationCheckpointing = activationCheckpointing,
         Checkpoints = new CheckpointSpec { Interval = 4, Retain = new RetainSpec { Equispaced = 3, Last = 1 } },
         Seed = 7,
     };
@@ -62,9 +63,11 @@ public sealed class ResumeTests
     }
 
     /// <summary>Runs the task until it completes, stopping it (as SIGTERM does) after each step in <paramref name="stops"/>.</summary>
-    private static string RunWithStops(TempDir run, DType precision, params long[] stops)
+    private static string RunWithStops(TempDir run, DType precision, params long[] stops) => RunWithStops(run, Spec(precision), stops);
+
+    private static string RunWithStops(TempDir run, TrainingStageSpec spec, params long[] stops)
     {
-        var task = TinyStages.Task(Spec(precision), run.Path);
+        var task = TinyStages.Task(spec, run.Path);
         foreach (var stop in stops)
         {
             using var cancel = new CancellationTokenSource();
@@ -86,6 +89,16 @@ public sealed class ResumeTests
         using var run = new TempDir();
 
         RunWithStops(run, DType.FP32, stop);
+
+        AssertSameAsUninterrupted(run.Path);
+    }
+
+    [Fact]
+    public void Should_end_with_the_same_weights_with_activation_checkpointing_and_a_stop()
+    {
+        using var run = new TempDir();
+
+        RunWithStops(run, Spec(activationCheckpointing: true), 6);
 
         AssertSameAsUninterrupted(run.Path);
     }
