@@ -44,6 +44,7 @@ bench: test-env
 	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench trainer-overhead
 	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench merge
 	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench generation
+	$(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench activation-checkpointing
 	tests/env/with-s3rver.sh $(DOTNET) src/Apriel.Trainer/bin/Release/net10.0/linux-x64/apriel-trainer.dll bench s3 --store s3://bench/
 	$(DOTNET) build tests/Apriel.Operator.Benchmarks -c Release -nologo -clp:ErrorsOnly
 	$(DOTNET) tests/Apriel.Operator.Benchmarks/bin/Release/net10.0/linux-x64/Apriel.Operator.Benchmarks.dll 100 250 500

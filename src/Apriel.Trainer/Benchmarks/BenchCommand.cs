@@ -12,5 +12,6 @@ public static class BenchCommand
         S3Benchmark.Create(output),
         MergeBenchmark.Create(output),
         GenerationBenchmark.Create(output),
+        ActivationCheckpointingBenchmark.Create(output),
     };
 }

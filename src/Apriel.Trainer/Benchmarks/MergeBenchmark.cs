@@ -182,18 +182,8 @@ public static class MergeBenchmark
         try
         {
             File.WriteAllText(file, JsonSerializer.Serialize(task, ApiJson.Options));
-            var self = Environment.ProcessPath!;
-            string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet"
-                ? [typeof(MergeBenchmark).Assembly.Location, "bench", "merge", "--measure", file]
-                : ["bench", "merge", "--measure", file];
-            using var child = Process.Start(new ProcessStartInfo(self, arguments) { RedirectStandardOutput = true })!;
-            var lines = child.StandardOutput.ReadToEnd();
-            child.WaitForExit();
-            var last = lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-            var fields = last.Split(' ');
-            if (child.ExitCode != 0 || fields.Length != 3 || fields[0] != "measured")
-                throw new InvalidOperationException($"the measured merge failed (exit {child.ExitCode}):\n{lines}");
-            return new Measured(double.Parse(fields[1], CultureInfo.InvariantCulture), long.Parse(fields[2], CultureInfo.InvariantCulture));
+            var values = ChildMeasurement.Run("bench", "merge", "--measure", file);
+            return new Measured(values[0], (long)values[1]);
         }
         finally
         {
@@ -201,17 +191,14 @@ public static class MergeBenchmark
         }
     }
 
-    /// <summary>The child's side: one merge, then "measured SECONDS PEAK_RSS_BYTES".</summary>
+    /// <summary>The child's side: one merge, then its seconds and peak RSS.</summary>
     static int MeasureHere(TextWriter output, string taskFile)
     {
         var task = JsonSerializer.Deserialize<MergeTask>(File.ReadAllText(taskFile), ApiJson.Options)!;
         torch.set_num_threads(1);
         var watch = Stopwatch.StartNew();
         MergeRun.Run(task, new MergeOptions());
-        var seconds = watch.Elapsed.TotalSeconds;
-        var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        var kb = long.Parse(peak.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        output.WriteLine(Invariant($"measured {seconds:R} {kb * 1024}"));
+        ChildMeasurement.Report(output, watch.Elapsed.TotalSeconds, ChildMeasurement.Rss());
         return ExitCodes.Ok;
     }
 
