@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -33,17 +34,33 @@ internal sealed class CheckpointedLayer : SingleTensorFunction<CheckpointedLayer
         return layer.forward(x, context);
     }
 
+    // On a GPU the backward pass runs on the autograd engine's device thread, which has no dispose scope: every handle
+    // made there is disposed there, and each returned gradient, which native code reads once backward returns, at the next call.
+    private readonly ConcurrentQueue<Tensor> returned = new();
+
     public override List<Tensor> backward(AutogradContext ctx, Tensor gradient)
     {
+        while (returned.TryDequeue(out var old)) old.Dispose();
         var saved = ctx.get_saved_variables();
-        var layer = (DecoderLayer)ctx.get_data("layer");
-        var context = new AttentionContext(saved[1], saved[2], saved.Count > 3 ? saved[3] : null, (bool)ctx.get_data("causal"));
-        using var x = saved[0].detach().requires_grad_(true);
-        using (enable_grad())
+        try
         {
-            using var y = layer.forward(x, context);
-            y.backward([gradient]);
+            var layer = (DecoderLayer)ctx.get_data("layer");
+            var context = new AttentionContext(saved[1], saved[2], saved.Count > 3 ? saved[3] : null, (bool)ctx.get_data("causal"));
+            using var x = saved[0].detach().requires_grad_(true);
+            using (enable_grad())
+            {
+                using var y = layer.forward(x, context);
+                y.backward([gradient]);
+            }
+            using var grad = x.grad!;
+            var result = grad.detach();
+            returned.Enqueue(result);
+            return [result, null!, null!];
         }
-        return [x.grad!.detach(), null!, null!];
+        finally
+        {
+            foreach (var tensor in saved) tensor.Dispose();
+            gradient.Dispose();
+        }
     }
 }

@@ -38,4 +38,33 @@ public sealed class CheckpointedLayerTests
         foreach (var (name, gradient) in plain)
             Assert.True(gradient.allclose(checkpointed[name], rtol: 1e-5, atol: 1e-7), $"{name} differs");
     }
+
+    [Fact]
+    public void Should_dispose_what_its_backward_makes_even_without_a_dispose_scope()
+    {
+        // On a GPU the backward pass runs on a thread with no dispose scope; here it runs on this thread, outside one.
+        using var model = new VisionLanguageModel(ModelPresets.Tiny).Initialize(seed: 11);
+        model.LanguageModel.Model.CheckpointLayers = true;
+        using var ids = tensor(new long[] { 1, 40, 41, 42, 43, 44, 45, 46 }, [1, 8]);
+        void Step()
+        {
+            Tensor loss;
+            using (var scope = NewDisposeScope())
+            {
+                var logits = model.forward(new VlmInput(ids));
+                loss = nn.functional.cross_entropy(logits[0, ..^1], ids[0, 1..]).MoveToOuterDisposeScope();
+            }
+            loss.backward();
+            loss.Dispose();
+            model.zero_grad();
+        }
+        Step();
+        Step();
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        Step();
+        Step();
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
 }
