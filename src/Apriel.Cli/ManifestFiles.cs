@@ -24,7 +24,7 @@ public static class ManifestFiles
     public static IReadOnlyList<Manifest>? LoadValid(string path, TextWriter output)
     {
         var set = Load(path);
-        IReadOnlyList<ManifestProblem> problems = [.. set.Problems, .. PipelineValidator.Validate(set.Manifests, set.Invalid)];
+        IReadOnlyList<ManifestProblem> problems = [.. set.Problems, .. PipelineValidator.Validate(set.Manifests, set.Invalid, set.Flawed)];
         foreach (var problem in problems) output.WriteLine(problem);
         output.WriteLine(problems.Count == 0 ? $"{set.Manifests.Count} resources in {path}: valid" : $"{problems.Count} problem(s) in {path}");
         return problems.Count == 0 ? set.Manifests : null;

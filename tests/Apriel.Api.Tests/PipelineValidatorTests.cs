@@ -37,6 +37,16 @@ public sealed class PipelineValidatorTests
         """;
 
     [Fact]
+    public void A_resource_with_a_field_error_still_has_its_references_checked()
+    {
+        var set = ManifestReader.Read(Stage("sft", "merge: nowhere").Replace("learningRate: 1.0e-3", "learningRate: -1"), "sft.yaml");
+
+        var problems = set.Problems.Concat(PipelineValidator.Validate(set.Manifests, set.Invalid, set.Flawed)).Select(p => p.Error.Path).ToList();
+
+        Assert.Equal(["spec.optimizer.learningRate", "spec.model.merge"], problems);
+    }
+
+    [Fact]
     public void A_chain_in_any_file_order_is_valid() =>
         Assert.Empty(Check(Stage("b", "merge: avg"), Average("avg", "a", "Equispaced", 3), Stage("a", "init: tiny", equispaced: 6)));
 

@@ -22,15 +22,19 @@ public sealed record Manifest(ManifestOrigin Origin, IKubernetesObject<V1ObjectM
     public ResourceRef Ref => new(Resource is TrainingStage ? ResourceKind.TrainingStage : ResourceKind.ModelMerge, Resource.Metadata.Name);
 }
 
-/// <summary>What reading a set of manifests gave: the valid resources, the problems, and the names of the invalid ones.</summary>
-public sealed record ManifestSet(IReadOnlyList<Manifest> Manifests, IReadOnlyList<ManifestProblem> Problems, IReadOnlyList<ResourceRef> Invalid)
+/// <summary>
+/// What reading a set of manifests gave: the valid resources, the problems, the names of the invalid ones, and those of
+/// the invalid ones that could still be typed (a field rule failed), whose references can still be checked.
+/// </summary>
+public sealed record ManifestSet(IReadOnlyList<Manifest> Manifests, IReadOnlyList<ManifestProblem> Problems, IReadOnlyList<ResourceRef> Invalid,
+    IReadOnlyList<Manifest> Flawed)
 {
     /// <summary>No manifests.</summary>
-    public static readonly ManifestSet Empty = new([], [], []);
+    public static readonly ManifestSet Empty = new([], [], [], []);
 
     /// <summary>Both sets together.</summary>
     public ManifestSet Concat(ManifestSet other) =>
-        new([.. Manifests, .. other.Manifests], [.. Problems, .. other.Problems], [.. Invalid, .. other.Invalid]);
+        new([.. Manifests, .. other.Manifests], [.. Problems, .. other.Problems], [.. Invalid, .. other.Invalid], [.. Flawed, .. other.Flawed]);
 }
 
 /// <summary>A problem found while reading or validating manifests.</summary>
@@ -49,26 +53,30 @@ public static class ManifestReader
         var manifests = new List<Manifest>();
         var problems = new List<ManifestProblem>();
         var invalid = new List<ResourceRef>();
+        var flawed = new List<Manifest>();
         IReadOnlyList<YamlJson.Document> documents;
         try { documents = YamlJson.Parse(yaml); }
         catch (YamlException e)
         {
             problems.Add(new ManifestProblem(new ManifestOrigin(file, (int)e.Start.Line), "(yaml)",
                 new FieldError("", $"is not valid YAML: {e.Message}", "fix the YAML syntax at that line")));
-            return new ManifestSet(manifests, problems, invalid);
+            return new ManifestSet(manifests, problems, invalid, flawed);
         }
         foreach (var doc in documents)
         {
             var origin = new ManifestOrigin(file, doc.Line);
             var (manifest, errors) = ReadDocument(doc.Json);
-            if (manifest != null && errors.Count == 0) manifests.Add(new Manifest(origin, manifest));
+            if (manifest != null) (errors.Count == 0 ? manifests : flawed).Add(new Manifest(origin, manifest));
             problems.AddRange(errors.Select(e => new ManifestProblem(origin, Describe(doc.Json), e)));
             if (errors.Count > 0 && RefOf(doc.Json) is { } r) invalid.Add(r);
         }
-        return new ManifestSet(manifests, problems, invalid);
+        return new ManifestSet(manifests, problems, invalid, flawed);
     }
 
-    /// <summary>Types one JSON document: null (and no errors) when it is not an Apriel resource.</summary>
+    /// <summary>
+    /// Types one JSON document: null (and no errors) when it is not an Apriel resource. With errors, the resource is
+    /// returned when it could be typed all the same, for reference checks; it must not be run.
+    /// </summary>
     public static (IKubernetesObject<V1ObjectMeta>? Resource, IReadOnlyList<FieldError> Errors) ReadDocument(JsonNode? json)
     {
         var errors = new ErrorList();
@@ -93,16 +101,18 @@ public static class ManifestReader
             return (null, errors.Errors);
         }
         SchemaValidator.Validate(json, type, errors);
-        if (errors.Errors.Count > 0) return (null, errors.Errors);
+        var schemaValid = errors.Errors.Count == 0;
         try
         {
             var resource = (IKubernetesObject<V1ObjectMeta>)json.Deserialize(type, ApiJson.Options)!;
-            ResourceValidator.Validate(resource, errors);
+            // Field rules only on what the schema accepts (else their messages repeat the schema's); a resource typed
+            // despite schema errors is still returned, for checks of its references.
+            if (schemaValid) ResourceValidator.Validate(resource, errors);
             return (resource, errors.Errors);
         }
         catch (JsonException e)
         {
-            errors.Add(e.Path?.TrimStart('$', '.') ?? "", $"cannot be read: {e.Message}", "fix the value's type");
+            if (schemaValid) errors.Add(e.Path?.TrimStart('$', '.') ?? "", $"cannot be read: {e.Message}", "fix the value's type");
             return (null, errors.Errors);
         }
     }

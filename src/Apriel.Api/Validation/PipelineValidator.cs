@@ -11,9 +11,11 @@ public static class PipelineValidator
 {
     /// <summary>
     /// Every problem of the set; empty when it can run. <paramref name="invalid"/> names resources that exist but
-    /// failed their own validation, so references to them are not reported a second time.
+    /// failed their own validation, so references to them are not reported a second time; <paramref name="flawed"/> are
+    /// those of them that could be typed, whose own references are checked too, so that one run reports every problem.
     /// </summary>
-    public static IReadOnlyList<ManifestProblem> Validate(IReadOnlyList<Manifest> manifests, IReadOnlyCollection<ResourceRef>? invalid = null)
+    public static IReadOnlyList<ManifestProblem> Validate(IReadOnlyList<Manifest> manifests, IReadOnlyCollection<ResourceRef>? invalid = null,
+        IReadOnlyList<Manifest>? flawed = null)
     {
         var problems = new List<ManifestProblem>();
         var byRef = new Dictionary<ResourceRef, Manifest>();
@@ -21,7 +23,7 @@ public static class PipelineValidator
             if (!byRef.TryAdd(m.Ref, m))
                 problems.Add(Problem(m, "metadata.name", $"\"{m.Ref.Name}\" is also defined at {byRef[m.Ref].Origin}", "give each resource a unique name"));
 
-        foreach (var m in manifests)
+        foreach (var m in manifests.Concat(flawed ?? []))
             foreach (var (path, reference, selector) in References(m))
             {
                 if (invalid?.Contains(reference) == true) continue;
