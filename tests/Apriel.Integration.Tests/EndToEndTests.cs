@@ -78,6 +78,10 @@ public sealed class EndToEndTests(ControlPlaneFixture fixture)
             throw new InvalidOperationException($"{e.Message}\nagent problems: {string.Join("; ", node.Problems)}\noperator:\n{op.LogTail(20)}\npods:\n{node.LogTails()}", e);
         }
 
+        // Merges report their progress in tensors written, which the operator mirrors into status.
+        foreach (var merge in await ListAsync<ModelMerge>(client, ns, "modelmerges", CancellationToken.None))
+            Assert.True(merge.Status!.Progress is { Percent: 100, Total: > 0 }, $"{merge.Metadata.Name}: progress {merge.Status.Progress}");
+
         // The final model, downloaded from S3 through the verified reader, loads and generates.
         var (root, key) = ArtifactStores.Locate(final.Status!.Output!.Uri);
         using var store = bucket.Open(root);
