@@ -46,6 +46,27 @@ public sealed class PipelineValidatorTests
         Assert.Equal(["spec.optimizer.learningRate", "spec.model.merge"], problems);
     }
 
+    [Theory]
+    [InlineData("inputs: [{stage: base, checkpoints: {select: Equispaced}}]", "spec.inputs[0].checkpoints.count")] // no count
+    [InlineData("inputs: [{stage: base, checkpoints: {select: Equispaced, count: 0}}]", "spec.inputs[0].checkpoints.count")]
+    [InlineData("inputs: null", "spec.inputs")]
+    public void A_flawed_merge_gets_its_own_problems_and_no_crash(string inputs, string path)
+    {
+        var merge = $$$"""
+            apiVersion: apriel.dev/v1alpha1
+            kind: ModelMerge
+            metadata: {name: avg}
+            spec:
+              method: Linear
+              {{{inputs}}}
+            """;
+        var set = ManifestReader.Read(Stage("base", "init: tiny", equispaced: 4), "base.yaml").Concat(ManifestReader.Read(merge, "avg.yaml"));
+
+        var problems = set.Problems.Concat(PipelineValidator.Validate(set.Manifests, set.Invalid, set.Flawed)).ToList();
+
+        Assert.Contains(problems, p => p.Error.Path == path);
+    }
+
     [Fact]
     public void A_chain_in_any_file_order_is_valid() =>
         Assert.Empty(Check(Stage("b", "merge: avg"), Average("avg", "a", "Equispaced", 3), Stage("a", "init: tiny", equispaced: 6)));

@@ -54,4 +54,17 @@ public sealed class ObjectCacheTests
         Assert.Empty(cache.ByIndex("tag", "ignored"));
         Assert.Throws<ArgumentException>(() => cache.ByIndex("colour", "red"));
     }
+
+    [Fact]
+    public void An_index_that_throws_leaves_the_cache_as_it_was()
+    {
+        var cache = new ObjectCache<V1Pod>();
+        cache.Set(Pod("a", tags: "red"));
+        cache.EnsureIndex("tag", p => p.Metadata.Labels.ContainsKey("bad") ? throw new InvalidOperationException("odd object") : p.Metadata.Labels.Keys);
+
+        Assert.Throws<InvalidOperationException>(() => cache.Set(Pod("a", tags: "bad")));
+
+        Assert.Equal(["a"], Names(cache.ByIndex("tag", "red")));
+        Assert.Equal("yes", cache.Get(new ObjectKey("ns", "a"))!.Metadata.Labels["red"]);
+    }
 }

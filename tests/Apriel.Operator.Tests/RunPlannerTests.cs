@@ -58,9 +58,9 @@ public sealed class RunPlannerTests
 
         Assert.IsType<RunAction.CreateJob>(Assert.Single(d.Actions));
         var warning = Assert.Single(d.Events, e => e.Warning);
-        Assert.Equal("IdleGpus", warning.Reason);
-        Assert.Contains("16 GPUs (2 pod(s) × 8)", warning.Message);
-        Assert.Contains("15 stay idle", warning.Message);
+        Assert.Equal("IdleResources", warning.Reason);
+        Assert.Contains("2 pod(s) × 8 GPU(s)", warning.Message);
+        Assert.Contains("15 GPU(s) stay idle", warning.Message);
     }
 
     [Fact]

@@ -103,7 +103,8 @@ public sealed class TrainerJobBuilderTests
         Assert.Equal("training", pod.PriorityClassName);
         Assert.Equal("team-a", job.Metadata.Labels[Labels.KueueQueue]);
         Assert.True(job.Spec.Suspend); // Kueue unsuspends on admission
-        Assert.StartsWith("resources ask for 8 GPUs (2 pod(s) × 4) but the trainer computes on one GPU of the first pod", built.IdleGpus);
+        Assert.StartsWith("resources ask for 2 pod(s) × 4 GPU(s), but the trainer computes on one device of the first pod", built.IdleResources);
+        Assert.Contains("1 pod(s) exit at once and 7 GPU(s) stay idle", built.IdleResources);
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class TrainerJobBuilderTests
         var container = job.Spec.Template.Spec.Containers[0];
         Assert.Equal("ghcr.io/apriel/trainer:1", container.Image);
         Assert.Equal("1", container.Resources.Limits["nvidia.com/gpu"].ToString()); // the one GPU the trainer uses
-        Assert.Null(built.IdleGpus);
+        Assert.Null(built.IdleResources);
         Assert.False(job.Spec.Suspend);
         Assert.Equal("NonIndexed", job.Spec.CompletionMode);
         Assert.Contains(job.Spec.PodFailurePolicy.Rules, r => r.OnExitCodes?.Values.Contains(TrainerExitCodes.Preempted) == true && r.Action == "Ignore");

@@ -66,7 +66,8 @@ public static class ManifestReader
         {
             var origin = new ManifestOrigin(file, doc.Line);
             var (manifest, errors) = ReadDocument(doc.Json);
-            if (manifest != null) (errors.Count == 0 ? manifests : flawed).Add(new Manifest(origin, manifest));
+            if (manifest != null && errors.Count == 0) manifests.Add(new Manifest(origin, manifest));
+            else if (manifest != null && HasReferenceFields(manifest)) flawed.Add(new Manifest(origin, manifest));
             problems.AddRange(errors.Select(e => new ManifestProblem(origin, Describe(doc.Json), e)));
             if (errors.Count > 0 && RefOf(doc.Json) is { } r) invalid.Add(r);
         }
@@ -116,6 +117,15 @@ public static class ManifestReader
             return (null, errors.Errors);
         }
     }
+
+    // A resource typed despite errors may lack what the schema requires (a null spec, model or input): only one with
+    // every field the reference checks read is checked.
+    static bool HasReferenceFields(IKubernetesObject<V1ObjectMeta> resource) => resource.Metadata?.Name != null && resource switch
+    {
+        TrainingStage s => s.Spec?.Model != null,
+        ModelMerge m => m.Spec?.Inputs is { } inputs && inputs.All(i => i != null),
+        _ => false,
+    };
 
     static ResourceRef? RefOf(JsonNode? json) => ((string?)json?["kind"], (string?)json?["metadata"]?["name"]) switch
     {

@@ -35,7 +35,7 @@ public sealed record TrainingResources : PodResources
 {
     /// <summary>
     /// GPUs per pod (per node). 0 runs on CPU. The trainer computes on one GPU (TorchSharp has no distributed backend
-    /// yet): more are reserved but idle, and the operator warns (event IdleGpus).
+    /// yet): more are reserved but idle, and the operator warns (event IdleResources).
     /// </summary>
     [Range(0, 64)]
     [DefaultValue(1)]

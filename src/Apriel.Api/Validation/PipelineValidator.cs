@@ -63,8 +63,8 @@ public static class PipelineValidator
 
     static void CheckSelection(Manifest m, string path, CheckpointSelector selector, TrainingStage stage, List<ManifestProblem> problems)
     {
+        if (selector.Count is not (> 0 and var count)) return; // a missing or bad count is the merge's own problem, reported already
         var retain = stage.Spec.Checkpoints.Retain;
-        var count = selector.Count ?? 0;
         var at = path[..path.LastIndexOf('.')] + ".checkpoints.count";
         if (selector.Select == CheckpointSelection.Equispaced && (retain.Equispaced < count || retain.Equispaced % count != 0))
             problems.Add(Problem(m, at, $"asks for {count} equispaced checkpoints, but stage/{stage.Metadata.Name} keeps {retain.Equispaced}",

@@ -9,15 +9,15 @@ namespace Apriel.Operator.Jobs;
 
 /// <summary>
 /// The Kubernetes objects of one stage or merge run: the task as a ConfigMap and the trainer Job; and what the user
-/// should know about them (<see cref="IdleGpus"/>).
+/// should know about them (<see cref="IdleResources"/>).
 /// </summary>
 public sealed record TrainerJob(V1ConfigMap Task, V1Job Job)
 {
     /// <summary>
-    /// Set when the Job asks for GPUs the trainer cannot use: it computes on one device of its first pod (TorchSharp 0.107
-    /// has no collective-communication backend), so the other GPUs stay idle and the other pods exit at once.
+    /// Set when the Job asks for pods or GPUs the trainer cannot use: it computes on one device of its first pod
+    /// (TorchSharp 0.107 has no collective-communication backend), so the other GPUs stay idle and the other pods exit at once.
     /// </summary>
-    public string? IdleGpus { get; init; }
+    public string? IdleResources { get; init; }
 }
 
 /// <summary>What a run's Job is made from, for stages and merges alike.</summary>
@@ -110,9 +110,10 @@ public static class TrainerJobBuilder
         var gpus = run.Nodes * run.Gpus;
         return new TrainerJob(configMap, job)
         {
-            IdleGpus = gpus > 1
-                ? $"resources ask for {gpus} GPUs ({run.Nodes} pod(s) × {run.Gpus}) but the trainer computes on one GPU of the first pod " +
-                  $"(no distributed training in this version): {gpus - 1} stay idle; set resources.nodes: 1 and gpusPerNode: 1"
+            IdleResources = gpus > 1 || run.Nodes > 1
+                ? $"resources ask for {run.Nodes} pod(s) × {run.Gpus} GPU(s), but the trainer computes on one device of the first pod " +
+                  $"(no distributed training in this version): {run.Nodes - 1} pod(s) exit at once and {Math.Max(0, gpus - 1)} GPU(s) stay idle; " +
+                  "set resources.nodes: 1 and gpusPerNode: 1 (0 for CPU)"
                 : null,
         };
     }

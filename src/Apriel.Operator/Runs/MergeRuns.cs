@@ -33,7 +33,7 @@ public sealed class MergeRuns(IUpstream upstream, OperatorSettings settings) : I
 
     /// <inheritdoc/>
     public IEnumerable<ResourceRef> References(ModelMerge merge) =>
-        merge.Spec.Inputs.Select(i => i.Reference).Append(merge.Spec.Base?.Reference).OfType<ResourceRef>();
+        (merge.Spec?.Inputs ?? []).Select(i => i?.Reference).Append(merge.Spec?.Base?.Reference).OfType<ResourceRef>(); // null-safe, as for stages
 
     /// <inheritdoc/>
     public async Task<(ResolvedRun? Run, string? Error)> ResolveAsync(ModelMerge merge, CancellationToken cancellationToken)

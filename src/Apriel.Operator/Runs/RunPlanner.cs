@@ -54,7 +54,7 @@ public static class RunPlanner
         if (job == null)
         {
             d.Actions.Add(new RunAction.CreateJob(run.Job));
-            if (run.Job.IdleGpus is { } idle) d.Warn("IdleGpus", idle);
+            if (run.Job.IdleResources is { } idle) d.Warn("IdleResources", idle);
             return d.Finish(Phase.Pending, "JobCreated", $"created Job {run.Job.Job.Metadata.Name} for run {run.RunId}", running: false);
         }
         return d.FollowJob(JobState.Of(job), job, o);

@@ -28,7 +28,7 @@ public sealed class StageRuns(IUpstream upstream, OperatorSettings settings) : I
 
     /// <inheritdoc/>
     public IEnumerable<ResourceRef> References(TrainingStage stage) =>
-        stage.Spec.Model.Reference is { } reference ? [reference] : [];
+        stage.Spec?.Model?.Reference is { } reference ? [reference] : []; // null-safe: also indexes whatever the server holds
 
     /// <inheritdoc/>
     public async Task<(ResolvedRun? Run, string? Error)> ResolveAsync(TrainingStage stage, CancellationToken cancellationToken)

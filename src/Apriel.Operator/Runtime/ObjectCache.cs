@@ -52,8 +52,10 @@ public sealed class ObjectCache<T> where T : IKubernetesObject<V1ObjectMeta>
         lock (_gate)
         {
             if (_indexes.ContainsKey(name)) return;
-            var index = _indexes[name] = new Index(valuesOf, [], []);
-            foreach (var (key, obj) in _objects) Add(index, key, obj);
+            var index = new Index(valuesOf, [], []);
+            var values = _objects.Select(o => (o.Key, valuesOf(o.Value).Distinct().ToArray())).ToList(); // all or nothing, as in Set
+            foreach (var (key, indexed) in values) Add(index, key, indexed);
+            _indexes[name] = index;
         }
     }
 
@@ -79,9 +81,11 @@ public sealed class ObjectCache<T> where T : IKubernetesObject<V1ObjectMeta>
         var key = ObjectKey.Of(obj);
         lock (_gate)
         {
+            // Every index's values first: should one throw, the cache is left as it was.
+            var values = _indexes.Values.Select(index => (index, index.ValuesOf(obj).Distinct().ToArray())).ToList();
             var old = Remove(key);
             _objects[key] = obj;
-            foreach (var index in _indexes.Values) Add(index, key, obj);
+            foreach (var (index, indexed) in values) Add(index, key, indexed);
             return old;
         }
     }
@@ -108,9 +112,8 @@ public sealed class ObjectCache<T> where T : IKubernetesObject<V1ObjectMeta>
         get { lock (_gate) return [.. _objects.Keys]; }
     }
 
-    static void Add(Index index, ObjectKey key, T obj)
+    static void Add(Index index, ObjectKey key, string[] values)
     {
-        var values = index.ValuesOf(obj).Distinct().ToArray();
         index.Values[key] = values;
         foreach (var value in values)
         {

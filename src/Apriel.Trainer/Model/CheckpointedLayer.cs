@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -35,12 +34,18 @@ internal sealed class CheckpointedLayer : SingleTensorFunction<CheckpointedLayer
     }
 
     // On a GPU the backward pass runs on the autograd engine's device thread, which has no dispose scope: every handle
-    // made there is disposed there, and each returned gradient, which native code reads once backward returns, at the next call.
-    private readonly ConcurrentQueue<Tensor> returned = new();
+    // made there is disposed there, and the gradient returned (read by native code once backward returns) at the thread's
+    // next call. Per thread: TorchSharp keeps one instance of the function for the process.
+    [ThreadStatic] private static Tensor? returned;
+
+    /// <summary>Layers recomputed on this thread so far (tests check that checkpointing happened).</summary>
+    [ThreadStatic] internal static long Recomputed;
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor gradient)
     {
-        while (returned.TryDequeue(out var old)) old.Dispose();
+        returned?.Dispose();
+        returned = null;
+        Recomputed++;
         var saved = ctx.get_saved_variables();
         try
         {
@@ -53,9 +58,8 @@ internal sealed class CheckpointedLayer : SingleTensorFunction<CheckpointedLayer
                 y.backward([gradient]);
             }
             using var grad = x.grad!;
-            var result = grad.detach();
-            returned.Enqueue(result);
-            return [result, null!, null!];
+            returned = grad.detach();
+            return [returned, null!, null!];
         }
         finally
         {

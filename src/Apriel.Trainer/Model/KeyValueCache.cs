@@ -5,7 +5,9 @@ namespace Apriel.Trainer.Model;
 /// <summary>
 /// The decoder's keys and values of the tokens seen so far, one pair per layer, so that generation runs each new token
 /// once instead of the whole sequence again. Keys are stored rotated (RoPE applied at their own positions) and before
-/// the GQA repeat: [B, KV, T, D]. One sequence's cache: no packed documents. Owns its tensors; dispose it.
+/// the GQA repeat: [B, KV, T, D]. One sequence's cache: no packed documents. Owns its tensors; dispose it. A forward
+/// that fails partway leaves some layers longer than others: discard the cache then. Appending concatenates (a copy of
+/// the cache per token), which is simple and fine for evaluation-length outputs; long generations want it preallocated.
 /// </summary>
 public sealed class KeyValueCache(int layers) : IDisposable
 {

@@ -31,8 +31,10 @@ public sealed class CheckpointedLayerTests
     public void Should_give_the_gradients_of_the_plain_backward_pass(Component[] train)
     {
         var (plainLoss, plain) = Backward(checkpoint: false, train);
+        var recomputed = CheckpointedLayer.Recomputed;
         var (checkpointedLoss, checkpointed) = Backward(checkpoint: true, train);
 
+        Assert.Equal(ModelPresets.Tiny.Text.NumHiddenLayers, CheckpointedLayer.Recomputed - recomputed); // each layer once, on this thread
         Assert.Equal(plainLoss, checkpointedLoss);
         Assert.Equal(plain.Keys.Order(), checkpointed.Keys.Order());
         foreach (var (name, gradient) in plain)
