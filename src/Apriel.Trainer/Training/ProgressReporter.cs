@@ -47,8 +47,20 @@ public sealed class ProgressReporter(IRunOutput output, long total, TimeSpan int
             UpdatedAt = time.GetUtcNow().UtcDateTime,
         };
         output.WriteProgress(Last);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"step {step}/{total} loss {Last.Loss:F4} lr {learningRate:G3} tokens {tokens} tok/s {Last.TokensPerSecond:F0} eta {Last.EtaSeconds}s"));
+        log.WriteLine(Line(Last));
         (lastTimestamp, lastTokens, lastStep, lossSum, lossCount) = (now, tokens, step, 0, 0);
+    }
+
+    // Loss, pace and ETA are unknown before the first step: left out rather than printed empty.
+    private static string Line(Progress p)
+    {
+        static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+        var parts = new List<string> { Invariant($"step {p.Step}/{p.Total}") };
+        if (p.Loss is { } loss) parts.Add(Invariant($"loss {loss:F4}"));
+        parts.Add(Invariant($"lr {p.LearningRate:G3}"));
+        parts.Add(Invariant($"tokens {p.Tokens}"));
+        if (p.TokensPerSecond is { } rate) parts.Add(Invariant($"tok/s {rate:F0}"));
+        if (p.EtaSeconds is { } eta) parts.Add(Invariant($"eta {eta}s"));
+        return string.Join(' ', parts);
     }
 }
