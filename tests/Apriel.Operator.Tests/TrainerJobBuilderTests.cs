@@ -71,7 +71,7 @@ public sealed class TrainerJobBuilderTests
             Assert.Null(e.Value);
             Assert.Equal("apriel-s3", e.ValueFrom.SecretKeyRef.Name);
         });
-        Assert.Equal(["apriel-trainer", "train", "--task", TrainerJobBuilder.TaskPath], container.Command);
+        Assert.Equal(["apriel-trainer", "train", "--task", TrainerJobBuilder.TaskPath, "--device", "cuda"], container.Command); // it has GPUs
         Assert.Contains(container.VolumeMounts, m => m.MountPath == "/scratch");
     }
 
@@ -105,6 +105,16 @@ public sealed class TrainerJobBuilderTests
         Assert.True(job.Spec.Suspend); // Kueue unsuspends on admission
         Assert.StartsWith("resources ask for 2 pod(s) × 4 GPU(s), but the trainer computes on one device of the first pod", built.IdleResources);
         Assert.Contains("1 pod(s) exit at once and 7 GPU(s) stay idle", built.IdleResources);
+    }
+
+    [Fact]
+    public void A_stage_without_gpus_trains_on_the_cpu_and_asks_for_no_gpu()
+    {
+        var stage = Stage("  resources: {gpusPerNode: 0}");
+        var container = TrainerJobBuilder.Build(stage, Task(stage), Settings).Job.Spec.Template.Spec.Containers[0];
+
+        Assert.Equal(["--device", "cpu"], container.Command.TakeLast(2));
+        Assert.DoesNotContain("nvidia.com/gpu", container.Resources.Limits.Keys);
     }
 
     [Fact]
