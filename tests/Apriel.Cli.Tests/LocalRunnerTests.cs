@@ -112,6 +112,7 @@ public sealed class LocalRunnerTests
             }, TimeSpan.FromMinutes(3));
             Assert.Equal(0, Kill(process.Id, 2)); // SIGINT, as Ctrl-C sends
             Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "apriel run did not stop after SIGINT");
+            process.WaitForExit(); // with a timeout it does not wait for the redirected output to drain; this does
         }
         finally
         {
