@@ -32,6 +32,12 @@ public sealed class ChartTests(ControlPlaneFixture fixture)
         Assert.DoesNotContain(objects.OfType<V1ClusterRole>().Single().Rules, r => r.Resources.Contains("secrets"));
 
         Assert.Contains("kind: ServiceMonitor", await HelmChart.RenderAsync("apriel-system", ["metrics.serviceMonitor.enabled=true"], "templates/servicemonitor.yaml"));
+        var rules = await HelmChart.RenderAsync("apriel-system", ["metrics.prometheusRule.enabled=true", "metrics.prometheusRule.pendingFor=2h"], "templates/prometheusrule.yaml");
+        Assert.Contains("kind: PrometheusRule", rules);
+        foreach (var alert in new[] { "AprielRunFailed", "AprielRunPendingTooLong", "AprielReconcileErrors", "AprielWorkQueueBacklog" })
+            Assert.Contains("alert: " + alert, rules);
+        Assert.Contains("summary: \"{{ $labels.kind }}(s) have been Pending for 2h\"", rules); // Prometheus templates survive Helm's
+        Assert.Contains("for: 2h", rules);
 
         var crds = KubernetesYaml.LoadAllFromString(await HelmChart.HelmAsync("template", "x", HelmChart.Path, "--include-crds")).OfType<V1CustomResourceDefinition>();
         Assert.Equal(["modelmerges.apriel.dev", "trainingstages.apriel.dev"], crds.Select(c => c.Metadata.Name).Order());
