@@ -70,9 +70,27 @@ public sealed class ReconcilerHarness : IAsyncDisposable
         return harness;
     }
 
-    public Task StageAsync(string name) => StageReconciler.ReconcileAsync(new ObjectKey(Namespace, name), _stop.Token);
+    public Task StageAsync(string name) => ReconcileAsync(StageReconciler, name);
 
-    public Task MergeAsync(string name) => MergeReconciler.ReconcileAsync(new ObjectKey(Namespace, name), _stop.Token);
+    public Task MergeAsync(string name) => ReconcileAsync(MergeReconciler, name);
+
+    // As the controller's work queue does: a write that conflicts (the cache had not yet seen the resource's last
+    // write) is retried once the cache has caught up.
+    async Task ReconcileAsync(IReconciler reconciler, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await reconciler.ReconcileAsync(new ObjectKey(Namespace, name), _stop.Token);
+                return;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _stop.Token);
+            }
+        }
+    }
 
     /// <summary>Waits until the cached stage or merge satisfies <paramref name="condition"/>.</summary>
     public Task<T> WaitForAsync<T>(Informer<T> informer, string name, string what, Func<T, bool> condition) where T : class, IKubernetesObject<V1ObjectMeta> =>
