@@ -32,6 +32,7 @@ public sealed class RunReconciler<T>(
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     readonly TimeProvider _time = time ?? TimeProvider.System;
+    readonly ObjectCache<V1Pod> _pods = RunPods.Indexed(pods);
 
     /// <inheritdoc/>
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -99,7 +100,7 @@ public sealed class RunReconciler<T>(
         return observation with
         {
             Run = run,
-            Pods = PodDiagnosis.Of(RunPods.Of(pods, view.Metadata.NamespaceProperty, view.Metadata.Name, run.RunId)),
+            Pods = PodDiagnosis.Of(RunPods.Of(_pods, view.Metadata.NamespaceProperty, view.Metadata.Name, run.RunId)),
             CommittedOutput = await artifacts.CommittedModelAsync(run.Output, cancellationToken),
             Progress = await artifacts.ProgressAsync(run.Output, cancellationToken),
             Checkpoints = await artifacts.CheckpointsAsync(run.Output, cancellationToken),

@@ -53,7 +53,7 @@ public sealed class ObjectCache<T> where T : IKubernetesObject<V1ObjectMeta>
         {
             if (_indexes.ContainsKey(name)) return;
             var index = new Index(valuesOf, [], []);
-            var values = _objects.Select(o => (o.Key, valuesOf(o.Value).Distinct().ToArray())).ToList(); // all or nothing, as in Set
+            var values = _objects.Select(o => (o.Key, ValuesFor(index, o.Value))).ToList(); // all or nothing, as in Set
             foreach (var (key, indexed) in values) Add(index, key, indexed);
             _indexes[name] = index;
         }
@@ -82,7 +82,7 @@ public sealed class ObjectCache<T> where T : IKubernetesObject<V1ObjectMeta>
         lock (_gate)
         {
             // Every index's values first: should one throw, the cache is left as it was.
-            var values = _indexes.Values.Select(index => (index, index.ValuesOf(obj).Distinct().ToArray())).ToList();
+            var values = _indexes.Values.Select(index => (index, ValuesFor(index, obj))).ToList();
             var old = Remove(key);
             _objects[key] = obj;
             foreach (var (index, indexed) in values) Add(index, key, indexed);
@@ -111,6 +111,8 @@ public sealed class ObjectCache<T> where T : IKubernetesObject<V1ObjectMeta>
     {
         get { lock (_gate) return [.. _objects.Keys]; }
     }
+
+    static string[] ValuesFor(Index index, T obj) => index.ValuesOf(obj).Distinct().ToArray();
 
     static void Add(Index index, ObjectKey key, string[] values)
     {

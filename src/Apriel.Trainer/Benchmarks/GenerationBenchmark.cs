@@ -53,13 +53,13 @@ public static class GenerationBenchmark
     {
         model.eval();
         using var _ = no_grad();
-        using var imageTokens = tensor(new long[] { model.Config.ImageTokenIndex, model.Config.ImageBreakTokenId, model.Config.ImageEndTokenId });
+        using var imageTokens = Generation.ImageTokens(model.Config, CPU);
         var sequence = prompt.Select(x => (long)x).ToList();
         for (var i = 0; i < tokens; i++)
         {
             using var scope = NewDisposeScope();
             var logits = model.forward(new VlmInput(tensor(sequence.ToArray(), [1, sequence.Count])));
-            sequence.Add(logits[0, -1].index_fill(0, imageTokens, float.NegativeInfinity).argmax().item<long>());
+            sequence.Add(Generation.Next(logits[0, -1], imageTokens));
         }
         return [.. sequence.Skip(prompt.Length).Select(x => (int)x)];
     }

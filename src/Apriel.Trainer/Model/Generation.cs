@@ -26,9 +26,9 @@ public static class Generation
         {
             using var _ = no_grad();
             using var cache = model.NewCache();
-            using var imageTokens = tensor(new long[] { model.Config.ImageTokenIndex, model.Config.ImageBreakTokenId, model.Config.ImageEndTokenId }, device: model.Device);
-            var generated = new List<int>();
             var device = model.Device;
+            using var imageTokens = ImageTokens(model.Config, device);
+            var generated = new List<int>();
             var ids = tensor(prompt.Select(x => (long)x).ToArray(), [1, prompt.Count], device: device); // the prompt, then each new token
             try
             {
@@ -36,7 +36,7 @@ public static class Generation
                 {
                     using var scope = NewDisposeScope();
                     var logits = model.forward(new VlmInput(ids, generated.Count == 0 ? images : null, Cache: cache)); // [1, T, V]
-                    var next = (int)logits[0, -1].index_fill(0, imageTokens, float.NegativeInfinity).argmax().item<long>();
+                    var next = Next(logits[0, -1], imageTokens);
                     generated.Add(next);
                     if (next == stopId) break;
                     ids.Dispose();
@@ -54,4 +54,12 @@ public static class Generation
             model.train(wasTraining);
         }
     }
+
+    /// <summary>The ids generation never picks: [IMG], [IMG_BREAK], [IMG_END], on <paramref name="device"/>.</summary>
+    public static Tensor ImageTokens(ModelConfig config, Device device) =>
+        tensor(new long[] { config.ImageTokenIndex, config.ImageBreakTokenId, config.ImageEndTokenId }, device: device);
+
+    /// <summary>The greedy choice from one position's logits [V]: the most likely token that is not in <paramref name="imageTokens"/>.</summary>
+    public static int Next(Tensor logits, Tensor imageTokens) =>
+        (int)logits.index_fill(0, imageTokens, float.NegativeInfinity).argmax().item<long>();
 }
